@@ -1,0 +1,3 @@
+module github.com/dracoon-go/dracoon
+
+go 1.26
