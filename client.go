@@ -1,0 +1,132 @@
+package dracoon
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Version is the version of this SDK, sent in the default User-Agent.
+const Version = "0.1.0"
+
+// Client talks to one DRACOON instance. Create it with New, log in with
+// Connect, then use the service fields. A Client is safe for concurrent use
+// by many goroutines.
+type Client struct {
+	base          *url.URL // scheme and host, plus an optional path prefix without trailing slash
+	httpClient    *http.Client
+	logger        *slog.Logger
+	userAgent     string
+	clientID      string
+	clientSecret  string
+	redirectURI   string
+	allowInsecure bool
+	retry         RetryPolicy
+	slots         chan struct{} // one element per request in flight
+	tokenHook     func(Token)
+	refreshMargin time.Duration
+	now           func() time.Time // replaced in tests
+
+	auth authState
+
+	// Account is the logged-in user's own account.
+	Account *AccountService
+	// Config holds the read-only configuration views for clients.
+	Config *ConfigService
+	// Public holds the unauthenticated endpoints: system information and
+	// public shares.
+	Public *PublicService
+	// Nodes holds rooms, folders and files.
+	Nodes *NodesService
+}
+
+// service is embedded by every API area; it only points back at the client.
+type service struct{ client *Client }
+
+// New returns a client for the DRACOON instance at baseURL, for example
+// "https://dracoon.example.com". The URL must use https; plain http is
+// accepted for loopback hosts (such as a local emulator) or with
+// WithInsecureHTTP. New does no I/O.
+func New(baseURL string, opts ...Option) (*Client, error) {
+	c := &Client{
+		httpClient:    &http.Client{},
+		logger:        slog.New(slog.DiscardHandler),
+		userAgent:     "dracoon-go/" + Version,
+		clientID:      DefaultClientID,
+		retry:         DefaultRetryPolicy,
+		slots:         make(chan struct{}, 8),
+		refreshMargin: time.Minute,
+		now:           time.Now,
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("dracoon: %w", err)
+		}
+	}
+	u, err := parseBaseURL(baseURL, c.allowInsecure)
+	if err != nil {
+		return nil, err
+	}
+	c.base = u
+	if c.redirectURI == "" {
+		c.redirectURI = c.endpoint("/oauth/callback")
+	}
+	c.Account = &AccountService{client: c}
+	c.Config = &ConfigService{client: c}
+	c.Public = &PublicService{client: c}
+	c.Nodes = &NodesService{client: c}
+	return c, nil
+}
+
+// BaseURL returns the base URL the client was created with, normalised.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// parseBaseURL validates and normalises a base URL. Its errors never repeat
+// user information (which could hold a password).
+func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("dracoon: invalid base URL: %w", errWithoutURL(err))
+	}
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("dracoon: invalid base URL: credentials in the URL are not allowed")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("dracoon: invalid base URL %q: scheme must be https", u.Redacted())
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("dracoon: invalid base URL %q: no host", u.Redacted())
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("dracoon: invalid base URL %q: query and fragment are not allowed", u.Redacted())
+	case u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()):
+		return nil, fmt.Errorf("dracoon: invalid base URL %q: plain http is only allowed for loopback hosts (use https, or WithInsecureHTTP)", u.Redacted())
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimRight(u.Path, "/")}, nil
+}
+
+// errWithoutURL strips the URL from a *url.Error so it cannot leak.
+func errWithoutURL(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// endpoint returns the absolute URL of path (which starts with "/").
+func (c *Client) endpoint(path string) string {
+	u := *c.base
+	u.Path = c.base.Path + path
+	return u.String()
+}

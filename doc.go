@@ -1,0 +1,29 @@
+// Package dracoon is a client for the DRACOON cloud-storage API.
+//
+// One Client, safe for concurrent use, talks to one DRACOON instance. It
+// logs in with OAuth 2 (password, authorization-code or refresh-token
+// grant), keeps its access token fresh on its own, retries what can safely
+// be retried, limits the number of requests in flight, and exposes each API
+// area as a service field:
+//
+//	client, err := dracoon.New("https://dracoon.example.com")
+//	if err != nil { … }
+//	if err := client.Connect(ctx, dracoon.PasswordFlow(user, password)); err != nil { … }
+//	account, err := client.Account.Get(ctx)
+//	for room, err := range client.Nodes.All(ctx, 0, nil) { … }
+//
+// Every method takes a context first. Paged lists come twice: List returns
+// one page with its Range, All returns an iterator over every item that
+// fetches the next page only when the loop reaches it.
+//
+// Errors from the server are *APIError values; match them with errors.Is
+// against the sentinels (ErrNotFound, ErrUnauthorized, …) or inspect them
+// with errors.As. Transport failures are *RequestError values and
+// responses the client cannot read are *ResponseError values.
+//
+// Secrets — passwords, client secrets, access and refresh tokens — never
+// appear in log records or error strings.
+//
+// The package imports only the standard library and golang.org/x modules.
+// Client-side encryption lives in the sub-package crypto.
+package dracoon
