@@ -1,6 +1,7 @@
 package dracoon
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -29,7 +30,8 @@ type Client struct {
 	slots         chan struct{} // one element per request in flight
 	tokenHook     func(Token)
 	refreshMargin time.Duration
-	now           func() time.Time // replaced in tests
+	now           func() time.Time                                 // replaced in tests
+	sleep         func(ctx context.Context, d time.Duration) error // replaced in tests
 
 	auth authState
 
@@ -61,6 +63,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		slots:         make(chan struct{}, 8),
 		refreshMargin: time.Minute,
 		now:           time.Now,
+		sleep:         sleep,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {

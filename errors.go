@@ -122,10 +122,22 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is the sentinel of e's HTTP status.
+// Is reports whether target is the sentinel of e's HTTP status. OAuth
+// errors that mean failed authentication (invalid_grant for a wrong
+// password or a bad code or refresh token, invalid_client,
+// unauthorized_client, unauthorized) also match ErrUnauthorized, whatever
+// status the server chose for them.
 func (e *APIError) Is(target error) bool {
-	s, ok := statusSentinels[e.StatusCode]
-	return ok && s == target
+	if s, ok := statusSentinels[e.StatusCode]; ok && s == target {
+		return true
+	}
+	if target == ErrUnauthorized {
+		switch e.OAuthError {
+		case "invalid_grant", "invalid_client", "unauthorized_client", "unauthorized":
+			return true
+		}
+	}
+	return false
 }
 
 // RequestError is a request that got no HTTP response: the host could not

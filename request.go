@@ -154,7 +154,7 @@ func (c *Client) waitBeforeRetry(ctx context.Context, call *apiCall, attempt int
 		slog.String("method", call.method), slog.String("path", call.path),
 		slog.Int("attempt", attempt), slog.Duration("wait", wait),
 		slog.String("reason", c.redact(reason, call.secrets)))
-	return sleep(ctx, wait)
+	return c.sleep(ctx, wait)
 }
 
 // roundTrip sends one attempt and reads the whole response while holding
