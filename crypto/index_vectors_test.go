@@ -89,7 +89,6 @@ type vectorSet struct {
 	unlocked sync.Map // string -> func() (*crypto.UserKeyPair, error)
 }
 
-
 var (
 	vectorSetOnce sync.Once
 	vectorSetVal  *vectorSet

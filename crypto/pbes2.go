@@ -356,4 +356,3 @@ func encryptPrivateKeyInfo(pkcs8, password []byte, iterations int, random io.Rea
 	}
 	return out, nil
 }
-
