@@ -311,20 +311,20 @@ func TestRecordedResponsesDecode(t *testing.T) {
 	f := newFakeOAuth("u", "p")
 	mux := f.mux()
 	files := map[string]string{
-		"/api/v4/user/account/customer":                 "user/dco3/customer_info_ok.json",
-		"/api/v4/public/system/info":                    "public/dco3/system_info_ok.json",
-		"/api/v4/public/software/version":               "public/dco3/version_ok.json",
-		"/api/v4/config/info/defaults":                  "config/dco3/defaults_ok.json",
-		"/api/v4/config/info/general":                   "config/dco3/general_settings_ok.json",
-		"/api/v4/config/info/infrastructure":            "config/dco3/infrastructure_properties_ok.json",
-		"/api/v4/config/info/policies/algorithms":       "config/dco3/algorithms_ok.json",
-		"/api/v4/config/info/policies/passwords":        "config/dco3/password_policies_ok.json",
-		"/api/v4/config/info/policies/classifications":  "config/dco3/classification_policies_ok.json",
-		"/api/v4/config/info/product_packages":          "config/dco3/product_packages_ok.json",
-		"/api/v4/config/info/product_packages/current":  "config/dco3/product_packages_ok.json",
-		"/api/v4/config/info/s3_tags":                   "config/dco3/s3_tags_ok.json",
-		"/api/v4/nodes":                                 "nodes/dco3/nodes_ok.json",
-		"/api/v4/nodes/2":                               "nodes/dco3/node_ok.json",
+		"/api/v4/user/account/customer":                "user/dco3/customer_info_ok.json",
+		"/api/v4/public/system/info":                   "public/dco3/system_info_ok.json",
+		"/api/v4/public/software/version":              "public/dco3/version_ok.json",
+		"/api/v4/config/info/defaults":                 "config/dco3/defaults_ok.json",
+		"/api/v4/config/info/general":                  "config/dco3/general_settings_ok.json",
+		"/api/v4/config/info/infrastructure":           "config/dco3/infrastructure_properties_ok.json",
+		"/api/v4/config/info/policies/algorithms":      "config/dco3/algorithms_ok.json",
+		"/api/v4/config/info/policies/passwords":       "config/dco3/password_policies_ok.json",
+		"/api/v4/config/info/policies/classifications": "config/dco3/classification_policies_ok.json",
+		"/api/v4/config/info/product_packages":         "config/dco3/product_packages_ok.json",
+		"/api/v4/config/info/product_packages/current": "config/dco3/product_packages_ok.json",
+		"/api/v4/config/info/s3_tags":                  "config/dco3/s3_tags_ok.json",
+		"/api/v4/nodes":                                "nodes/dco3/nodes_ok.json",
+		"/api/v4/nodes/2":                              "nodes/dco3/node_ok.json",
 	}
 	for path, file := range files {
 		mux.Handle("GET "+path, serveFile(file))
