@@ -1,0 +1,269 @@
+// Package emulator is a local, in-memory implementation of the DRACOON
+// server API: OAuth 2 (authorization server and token checks), the
+// /api/v4 endpoints and test controls (fault injection, clock, reset).
+//
+// It is a second implementation of DRACOON, not a mock of any client: it
+// follows the OpenAPI document 4.26.7 and the behaviour real clients rely
+// on. One Emulator serves everything on one http.Handler; all state sits in
+// memory behind one mutex.
+//
+// Layout: one file per API area for the handlers (oauth.go, account.go,
+// public.go, config.go, nodes.go, control.go) and small shared helpers
+// written once (respond.go for JSON and DRACOON errors, list.go for
+// paging/filter/sort, auth.go for the token check, ids.go for ids and
+// random strings, clock.go for time).
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Default token lifetimes, the values DRACOON gives newly created OAuth
+// clients.
+const (
+	DefaultAccessTokenLifetime  = 8 * time.Hour
+	DefaultRefreshTokenLifetime = 30 * 24 * time.Hour
+	// AuthorizationCodeLifetime is how long an authorization code can be
+	// exchanged.
+	AuthorizationCodeLifetime = 10 * time.Minute
+)
+
+// Names of the seeded OAuth clients and the admin user.
+const (
+	// PublicClientID is the pre-registered public client (empty secret)
+	// that the Python client uses by default.
+	PublicClientID = "dracoon_legacy_scripting"
+	// ConfidentialClientID is the pre-registered confidential client.
+	ConfidentialClientID = "dracoon_emulator_confidential"
+	// AdminLogin is the login (and user name) of the seeded admin user.
+	AdminLogin = "admin"
+)
+
+// Config configures an Emulator. The zero value is usable.
+type Config struct {
+	// AdminPassword is the password of the seeded admin user. When empty a
+	// random one is generated; AdminPassword and AdminPasswordGenerated
+	// report it.
+	AdminPassword string
+
+	// AccessTokenLifetime and RefreshTokenLifetime are the validities of
+	// the seeded OAuth clients' tokens (defaults 8 h and 30 d). Lifetimes
+	// below a second are allowed; expires_in is rounded up to whole
+	// seconds.
+	AccessTokenLifetime  time.Duration
+	RefreshTokenLifetime time.Duration
+
+	// UseS3Storage reports S3 as the storage back end (useS3Storage in the
+	// public system info and general settings, non-empty s3Hosts). Nil
+	// means true.
+	UseS3Storage *bool
+	// S3EnforceDirectUpload reports that direct S3 uploads are mandatory.
+	S3EnforceDirectUpload bool
+	// CryptoEnabled turns on client-side encryption for the tenant.
+	CryptoEnabled bool
+
+	// Now is the clock (default time.Now). The test controls can move the
+	// emulator's time forward from it.
+	Now func() time.Time
+
+	// Logger receives one debug record per request (method, path without
+	// query, status, duration) and warnings. Tokens, passwords and
+	// Authorization headers are never logged. Nil discards.
+	Logger *slog.Logger
+
+	// ExternalURL, when set, is the base URL used for absolute URLs
+	// (OAuth callback, later presigned URLs). Otherwise the base URL is
+	// taken from each request's Host.
+	ExternalURL string
+
+	// AutoApproveLogin, when set to the login of an existing user, makes
+	// GET /oauth/authorize skip the login form and redirect at once with a
+	// code for that user.
+	AutoApproveLogin string
+
+	// APIVersion is reported as restApiVersion and sdsServerVersion by
+	// GET /public/software/version (default "4.26.7", the API document the
+	// emulator follows).
+	APIVersion string
+}
+
+// Bool returns a pointer to v, for Config.UseS3Storage.
+func Bool(v bool) *bool { return &v }
+
+// Emulator is a running DRACOON emulator. Its methods are safe for
+// concurrent use.
+type Emulator struct {
+	cfg           Config
+	log           *slog.Logger
+	clock         *clock
+	adminPassword string
+	generatedPass bool
+	confSecret    string
+	faults        *faultSet
+	handler       http.Handler
+
+	mu sync.Mutex
+	st *state
+}
+
+// New creates an emulator with seeded state (tenant, admin user, OAuth
+// clients).
+func New(cfg Config) (*Emulator, error) {
+	if cfg.AccessTokenLifetime < 0 || cfg.RefreshTokenLifetime < 0 {
+		return nil, errors.New("emulator: token lifetimes must not be negative")
+	}
+	if cfg.AccessTokenLifetime == 0 {
+		cfg.AccessTokenLifetime = DefaultAccessTokenLifetime
+	}
+	if cfg.RefreshTokenLifetime == 0 {
+		cfg.RefreshTokenLifetime = DefaultRefreshTokenLifetime
+	}
+	if cfg.UseS3Storage == nil {
+		cfg.UseS3Storage = Bool(true)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = "4.26.7"
+	}
+	if cfg.ExternalURL != "" {
+		u, err := url.Parse(cfg.ExternalURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("emulator: external URL must be an absolute http(s) URL")
+		}
+		cfg.ExternalURL = strings.TrimRight(cfg.ExternalURL, "/")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &Emulator{
+		cfg:    cfg,
+		log:    log,
+		clock:  &clock{base: cfg.Now},
+		faults: &faultSet{},
+	}
+	if cfg.AdminPassword == "" {
+		e.adminPassword = randomString(20)
+		e.generatedPass = true
+	} else {
+		e.adminPassword = cfg.AdminPassword
+	}
+	e.confSecret = randomString(32)
+	e.st = e.seed()
+	if cfg.AutoApproveLogin != "" && e.st.userByLogin(cfg.AutoApproveLogin) == nil {
+		return nil, fmt.Errorf("emulator: auto-approve login %q is not a user", cfg.AutoApproveLogin)
+	}
+	e.handler = e.routes()
+	return e, nil
+}
+
+// Handler returns the http.Handler serving OAuth, the API and the test
+// controls on one listener.
+func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// AdminLogin returns the login of the seeded admin user.
+func (e *Emulator) AdminLogin() string { return AdminLogin }
+
+// AdminID returns the admin user's id.
+func (e *Emulator) AdminID() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if u := e.st.userByLogin(AdminLogin); u != nil {
+		return u.id
+	}
+	return 0
+}
+
+// AdminPassword returns the admin user's password (configured or
+// generated).
+func (e *Emulator) AdminPassword() string { return e.adminPassword }
+
+// AdminPasswordGenerated reports whether the admin password was generated
+// because Config.AdminPassword was empty.
+func (e *Emulator) AdminPasswordGenerated() bool { return e.generatedPass }
+
+// ConfidentialClient returns the id and secret of the seeded confidential
+// OAuth client (grants password, authorization_code, refresh_token;
+// redirect URI <base>/oauth/callback).
+func (e *Emulator) ConfidentialClient() (id, secret string) {
+	return ConfidentialClientID, e.confSecret
+}
+
+// Now returns the emulator's current time (the configured clock plus any
+// advance).
+func (e *Emulator) Now() time.Time { return e.clock.now() }
+
+// AdvanceClock moves the emulator's clock forward by d (negative values are
+// rejected). Tokens and codes expire naturally when their time is passed.
+func (e *Emulator) AdvanceClock(d time.Duration) error {
+	if d < 0 {
+		return errors.New("emulator: the clock only moves forward")
+	}
+	e.clock.advance(d)
+	return nil
+}
+
+// Reset restores the seeded state: users, OAuth clients, tokens, codes and
+// nodes go back to what New created (same admin password and confidential
+// client secret); injected faults are cleared and the clock advance is
+// undone.
+func (e *Emulator) Reset() {
+	e.faults.clear()
+	e.clock.reset()
+	e.mu.Lock()
+	e.st = e.seed()
+	e.mu.Unlock()
+}
+
+// ExpireAccessTokens makes every issued access token expired now; refresh
+// tokens stay valid, so clients can test their refresh path.
+func (e *Emulator) ExpireAccessTokens() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.clock.now()
+	n := 0
+	for _, t := range e.st.access {
+		if t.expiresAt.After(now) {
+			t.expiresAt = now
+			n++
+		}
+	}
+	return n
+}
+
+// RevokeAllTokens deletes every access and refresh token; it returns how
+// many were removed.
+func (e *Emulator) RevokeAllTokens() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := len(e.st.access) + len(e.st.refresh)
+	clear(e.st.access)
+	clear(e.st.refresh)
+	return n
+}
+
+// baseURL is the externally visible base URL for r (no trailing slash).
+func (e *Emulator) baseURL(r *http.Request) string {
+	if e.cfg.ExternalURL != "" {
+		return e.cfg.ExternalURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}
+
+func (e *Emulator) useS3() bool { return *e.cfg.UseS3Storage }

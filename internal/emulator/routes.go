@@ -1,0 +1,102 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// routes assembles the handler: test controls first (never subject to
+// faults), then request logging, fault injection and the chi router with
+// OAuth and /api/v4.
+func (e *Emulator) routes() http.Handler {
+	r := chi.NewRouter()
+	r.NotFound(e.notFound)
+	r.MethodNotAllowed(e.methodNotAllowed)
+
+	// OAuth authorization server (host root, not under /api).
+	r.Post("/oauth/token", e.handleToken)
+	r.Get("/oauth/authorize", e.handleAuthorizeForm)
+	r.Post("/oauth/authorize", e.handleAuthorizeLogin)
+	r.Get("/oauth/callback", e.handleCallback)
+	r.Post("/oauth/revoke", e.handleRevoke)
+
+	r.Route("/api/v4", func(r chi.Router) {
+		// Unauthenticated.
+		r.Get("/auth/ping", produces(mediaText, e.handleAuthPing))
+		r.Get("/public/system/info", produces(mediaJSON, e.handleSystemInfo))
+		r.Get("/public/system/info/auth/ad", produces(mediaJSON, e.handleADInfo))
+		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
+		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
+		r.Get("/public/time", produces(mediaJSON, e.handleTime))
+
+		// Authenticated.
+		r.Group(func(r chi.Router) {
+			r.Use(e.requireAuth)
+			e.accountRoutes(r)
+			e.configRoutes(r)
+			e.nodeRoutes(r)
+		})
+	})
+
+	api := http.Handler(r)
+	control := e.controlRoutes()
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == controlPrefix || strings.HasPrefix(req.URL.Path, controlPrefix+"/") {
+			control.ServeHTTP(w, req)
+			return
+		}
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			// Path only: queries can carry codes and tokens.
+			e.log.Debug("request", "method", req.Method, "path", req.URL.Path, "status", sw.status, "duration", time.Since(start))
+		}()
+		if e.applyFault(sw, req) {
+			return
+		}
+		if req.Method == http.MethodHead {
+			// HEAD is served by the GET handler (net/http drops the body).
+			req = req.Clone(req.Context())
+			req.Method = http.MethodGet
+		}
+		api.ServeHTTP(sw, req)
+	})
+}
+
+// notFound answers unknown routes in DRACOON shape.
+func (e *Emulator) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, newAPIError(http.StatusNotFound, 0, "No handler found for "+r.Method+" "+r.URL.Path))
+}
+
+// methodNotAllowed answers a known route with the wrong method.
+func (e *Emulator) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	writeError(w, newAPIError(http.StatusMethodNotAllowed, 0, "Request method '"+r.Method+"' is not supported"))
+}
+
+// statusWriter records the status for the request log and passes
+// Hijack and Flush through.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer
+// (Hijack, Flush).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

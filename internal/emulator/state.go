@@ -1,0 +1,201 @@
+package emulator
+
+import (
+	"strings"
+	"time"
+)
+
+// state is everything the emulator knows. All access goes through
+// Emulator.mu.
+type state struct {
+	customer customer
+
+	userSeq sequence
+	nodeSeq sequence
+	users   map[int64]*user
+
+	clients map[string]*oauthClient
+	codes   map[secretHash]*authCode
+	access  map[secretHash]*accessToken
+	refresh map[secretHash]*refreshToken
+
+	nodes map[int64]*node
+	// branchClock is the last branchVersion handed out; versions are
+	// monotonic and look like DRACOON's (milliseconds since the epoch).
+	branchClock int64
+}
+
+// customer is the one tenant.
+type customer struct {
+	id                 int64
+	name               string
+	spaceLimit         int64
+	accountsLimit      int
+	cryptoEnabled      bool
+	uuid               string
+	homeRoomsActive    bool
+	eulaEnabled        bool
+	s3TagsEnabled      bool
+	sharePasswordSMS   bool
+	languageDefault    string
+	isProviderCustomer bool
+}
+
+// Role ids as the Java SDK's role enum lists them; USER is the ordinary
+// role real accounts show (user/dco3/user_info_ok.json).
+const (
+	roleConfigManager   = 1
+	roleUserManager     = 2
+	roleGroupManager    = 3
+	roleRoomManager     = 4
+	roleLogAuditor      = 5
+	roleNonmemberViewer = 6
+	roleUser            = 7
+)
+
+// roleTable is the fixed role catalogue (id, name, description).
+var roleTable = map[int]struct{ name, description string }{
+	roleConfigManager:   {"CONFIG_MANAGER", "Manages global configuration"},
+	roleUserManager:     {"USER_MANAGER", "Manages users"},
+	roleGroupManager:    {"GROUP_MANAGER", "Manages user groups"},
+	roleRoomManager:     {"ROOM_MANAGER", "Manages top level rooms"},
+	roleLogAuditor:      {"LOG_AUDITOR", "Reads audit logs"},
+	roleNonmemberViewer: {"NONMEMBER_VIEWER", "Views users and groups when holding manage permission in a room"},
+	roleUser:            {"USER", "Regular user"},
+}
+
+// user is an internal user with basic (local) authentication.
+type user struct {
+	id                 int64
+	login              string // also the userName
+	firstName          string
+	lastName           string
+	email              string
+	phone              string
+	language           string
+	password           passwordHash
+	mustChangePassword bool
+	isLocked           bool
+	expireAt           time.Time
+	roles              []int
+	avatarUUID         string
+	createdAt          time.Time
+	lastLoginSuccessAt time.Time
+	lastLoginFailAt    time.Time
+}
+
+func (u *user) hasRole(id int) bool {
+	for _, r := range u.roles {
+		if r == id {
+			return true
+		}
+	}
+	return false
+}
+
+// oauthClient is a registered OAuth client.
+type oauthClient struct {
+	id             string
+	secret         string // empty for public clients
+	grants         map[string]bool
+	redirectURIs   []string // exact URIs; callbackTemplate stands for <base>/oauth/callback
+	accessLifetime time.Duration
+	refreshLife    time.Duration
+}
+
+// callbackTemplate in oauthClient.redirectURIs means "<base URL>/oauth/callback".
+const callbackTemplate = "{base}/oauth/callback"
+
+type authCode struct {
+	clientID    string
+	redirectURI string // as given to /oauth/authorize ("" when omitted)
+	userID      int64
+	expiresAt   time.Time
+}
+
+type accessToken struct {
+	userID    int64
+	clientID  string
+	refresh   secretHash // refresh token this access token came with
+	expiresAt time.Time
+}
+
+type refreshToken struct {
+	userID    int64
+	clientID  string
+	expiresAt time.Time
+}
+
+// seed builds the initial state: one customer, the admin user and the two
+// OAuth clients. Callers hold e.mu or own the state exclusively.
+func (e *Emulator) seed() *state {
+	now := e.clock.now()
+	st := &state{
+		customer: customer{
+			id:              1,
+			name:            "DRACOON Emulator",
+			spaceLimit:      10 << 40,
+			accountsLimit:   1000,
+			cryptoEnabled:   e.cfg.CryptoEnabled,
+			uuid:            randomUUID(),
+			languageDefault: "en-US",
+			s3TagsEnabled:   *e.cfg.UseS3Storage,
+		},
+		users:   map[int64]*user{},
+		clients: map[string]*oauthClient{},
+		codes:   map[secretHash]*authCode{},
+		access:  map[secretHash]*accessToken{},
+		refresh: map[secretHash]*refreshToken{},
+		nodes:   map[int64]*node{},
+	}
+	admin := &user{
+		id:         st.userSeq.next(),
+		login:      AdminLogin,
+		firstName:  "Admin",
+		lastName:   "Emulator",
+		email:      "admin@emulator.invalid",
+		language:   "en-US",
+		password:   newPasswordHash(e.adminPassword),
+		roles:      []int{roleConfigManager, roleUserManager, roleGroupManager, roleRoomManager, roleLogAuditor, roleUser},
+		avatarUUID: randomUUID(),
+		createdAt:  now,
+	}
+	st.users[admin.id] = admin
+	allGrants := map[string]bool{"password": true, "authorization_code": true, "refresh_token": true}
+	st.clients[PublicClientID] = &oauthClient{
+		id:             PublicClientID,
+		grants:         allGrants,
+		redirectURIs:   []string{callbackTemplate},
+		accessLifetime: e.cfg.AccessTokenLifetime,
+		refreshLife:    e.cfg.RefreshTokenLifetime,
+	}
+	st.clients[ConfidentialClientID] = &oauthClient{
+		id:             ConfidentialClientID,
+		secret:         e.confSecret,
+		grants:         allGrants,
+		redirectURIs:   []string{callbackTemplate},
+		accessLifetime: e.cfg.AccessTokenLifetime,
+		refreshLife:    e.cfg.RefreshTokenLifetime,
+	}
+	return st
+}
+
+// userByLogin finds a user by login, case-insensitively as DRACOON does.
+func (st *state) userByLogin(login string) *user {
+	for _, u := range st.users {
+		if strings.EqualFold(u.login, login) {
+			return u
+		}
+	}
+	return nil
+}
+
+// nextBranchVersion returns a new, strictly increasing branch version.
+func (st *state) nextBranchVersion(now time.Time) int64 {
+	v := now.UnixMilli()
+	if v <= st.branchClock {
+		v = st.branchClock + 1
+	}
+	st.branchClock = v
+	return v
+}
