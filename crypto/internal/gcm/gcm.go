@@ -98,7 +98,7 @@ type Key struct {
 
 	// Oracle engine.
 	oracle     cipher.AEAD
-	oracleMask elem                  // E_K(0^96 ‖ 00000001), the oracle's tag mask
+	oracleMask elem                     // E_K(0^96 ‖ 00000001), the oracle's tag mask
 	hpow2      [oracleChunkLog + 1]elem // H^(2^k)
 
 	// Asm engine.
