@@ -262,3 +262,18 @@ func (s *Server) AddOAuthClient(c OAuthClient) error {
 		AccessTokenLifetime: c.AccessTokenLifetime, RefreshTokenLifetime: c.RefreshTokenLifetime,
 	})
 }
+
+// Role ids for AddUser.
+const (
+	RoleConfigManager = 1
+	RoleUserManager   = 2
+	RoleGroupManager  = 3
+	RoleRoomManager   = 4
+	RoleLogAuditor    = 5
+)
+
+// AddUser creates a user with local (basic) login, the ordinary USER role
+// and the given extra roles, and returns its id.
+func (s *Server) AddUser(login, password string, roles ...int) (int64, error) {
+	return s.emu.AddUser(login, password, roles...)
+}

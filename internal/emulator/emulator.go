@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -267,3 +268,38 @@ func (e *Emulator) baseURL(r *http.Request) string {
 }
 
 func (e *Emulator) useS3() bool { return *e.cfg.UseS3Storage }
+
+// AddUser creates an internal user with basic authentication and the
+// ordinary USER role (plus the given role ids, see the roles table: 1
+// CONFIG_MANAGER … 5 LOG_AUDITOR) and returns its id.
+func (e *Emulator) AddUser(login, password string, roles ...int) (int64, error) {
+	if strings.TrimSpace(login) == "" || password == "" {
+		return 0, errors.New("emulator: login and password must not be empty")
+	}
+	for _, r := range roles {
+		if _, ok := roleTable[r]; !ok {
+			return 0, fmt.Errorf("emulator: unknown role id %d", r)
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.st.userByLogin(login) != nil {
+		return 0, fmt.Errorf("emulator: user %q exists", login)
+	}
+	u := &user{
+		id:         e.st.userSeq.next(),
+		login:      login,
+		firstName:  login,
+		lastName:   "User",
+		email:      login + "@emulator.invalid",
+		language:   "en-US",
+		password:   newPasswordHash(password),
+		roles:      append(slices.Clone(roles), roleUser),
+		avatarUUID: randomUUID(),
+		createdAt:  e.clock.now(),
+	}
+	slices.Sort(u.roles)
+	u.roles = slices.Compact(u.roles)
+	e.st.users[u.id] = u
+	return u.id, nil
+}

@@ -1,0 +1,555 @@
+// Package contract is a test helper that checks HTTP exchanges against the
+// DRACOON API contract: the OpenAPI document 4.26.7 for /api paths, the
+// recorded OAuth fixtures for /oauth/*, and the recorded dco3 fixtures for
+// the configuration endpoints the document lacks.
+//
+// Wrap a test server's handler with Middleware (dracoontest.WithMiddleware
+// does that) and every request arriving and every response leaving is
+// validated; failures are reported with tb.Errorf naming method, path and
+// the problem (never tokens or passwords).
+//
+// The reference data lives outside the repository (../shared/testdata).
+// When it is absent the middleware passes everything through and says so
+// once with tb.Log.
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/dracoon-go/dracoon/internal/emulator"
+	"github.com/dracoon-go/dracoon/internal/testutil"
+)
+
+// OpenAPIPath is the document's location inside the shared test data.
+const OpenAPIPath = "api/openapi/dracoon-api-v4.26.7.json"
+
+// Allowlist records where the 4.26.7 document disagrees with what real
+// servers (and therefore the emulator) do. Each entry says why.
+var Allowlist = struct {
+	// NotAcceptableAsJSON: the document declares 406 answers of text/plain
+	// endpoints (/user/ping, /auth/ping) as text/plain, but an error body
+	// is an ErrorResponse object; DRACOON answers errors as JSON. 406 and
+	// other error bodies are checked against ErrorResponse whatever media
+	// type the document lists.
+	NotAcceptableAsJSON bool
+	// UndocumentedErrorStatuses: the document declares no 429 or 5xx
+	// answers although real servers rate-limit and fail (api-flows §9);
+	// the emulator's injected faults produce them. Such answers are
+	// checked against ErrorResponse.
+	UndocumentedErrorStatuses []int
+}{
+	NotAcceptableAsJSON:       true,
+	UndocumentedErrorStatuses: []int{405, 429, 500, 502, 503, 504},
+}
+
+// spec is the loaded contract, shared by every middleware in the process.
+type spec struct {
+	doc     *openapi3.T
+	routes  []route
+	oauth   oauthFixtures
+	extra   map[string]any // "GET /api/v4/..." → fixture body for endpoints missing from the document
+	missing string         // why the contract is unavailable ("" when loaded)
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *spec
+	loadErr  error
+)
+
+// sharedDir finds the shared test data folder the way testutil does, but
+// without skipping: a missing folder is reported, not fatal.
+func sharedDir(tb testing.TB) (string, bool) {
+	dir := os.Getenv(testutil.EnvSharedTestdata)
+	if dir == "" {
+		dir = filepath.Join(testutil.ModuleRoot(tb), "..", "shared", "testdata")
+	}
+	dir = filepath.Clean(dir)
+	if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(OpenAPIPath))); err != nil || fi.IsDir() {
+		return dir, false
+	}
+	return dir, true
+}
+
+func load(tb testing.TB) (*spec, error) {
+	loadOnce.Do(func() {
+		dir, ok := sharedDir(tb)
+		if !ok {
+			loaded = &spec{missing: "shared test data not found at " + dir + " (set " + testutil.EnvSharedTestdata + "); contract checks are off"}
+			return
+		}
+		loaded, loadErr = loadSpec(dir)
+	})
+	return loaded, loadErr
+}
+
+func loadSpec(dir string) (*spec, error) {
+	l := openapi3.NewLoader()
+	doc, err := l.LoadFromFile(filepath.Join(dir, filepath.FromSlash(OpenAPIPath)))
+	if err != nil {
+		return nil, fmt.Errorf("contract: load OpenAPI document: %w", err)
+	}
+	s := &spec{doc: doc}
+	base := "/api"
+	if len(doc.Servers) > 0 && strings.HasPrefix(doc.Servers[0].URL, "/") {
+		base = strings.TrimRight(doc.Servers[0].URL, "/")
+	}
+	for path, item := range doc.Paths.Map() {
+		s.routes = append(s.routes, route{path: path, segs: strings.Split(strings.Trim(base+path, "/"), "/"), item: item})
+	}
+	if s.oauth, err = loadOAuthFixtures(dir); err != nil {
+		return nil, err
+	}
+	s.extra = map[string]any{}
+	for key, rel := range map[string]string{
+		"GET /api/v4/config/info/policies/classifications": "api/config/dco3/classification_policies_ok.json",
+		"GET /api/v4/config/info/product_packages":         "api/config/dco3/product_packages_ok.json",
+		"GET /api/v4/config/info/product_packages/current": "api/config/dco3/product_packages_ok.json",
+	} {
+		v, err := readJSONFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			return nil, err
+		}
+		s.extra[key] = v
+	}
+	return s, nil
+}
+
+func readJSONFile(path string) (any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("contract: %w", err)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("contract: %s: %w", filepath.Base(path), err)
+	}
+	return v, nil
+}
+
+// route is one path of the document, split into segments ("{x}" = any).
+type route struct {
+	path string // as in the document ("/v4/nodes/{node_id}")
+	segs []string
+	item *openapi3.PathItem
+}
+
+// find matches urlPath the way the server's router does: a static segment
+// beats a parameter at the same position.
+func (s *spec) find(urlPath string) (*route, map[string]string) {
+	segs := strings.Split(strings.Trim(urlPath, "/"), "/")
+	var best *route
+	var bestScore []bool
+	for i := range s.routes {
+		r := &s.routes[i]
+		if len(r.segs) != len(segs) {
+			continue
+		}
+		score := make([]bool, len(segs))
+		ok := true
+		for j, seg := range r.segs {
+			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+				if segs[j] == "" {
+					ok = false
+					break
+				}
+				continue
+			}
+			if seg != segs[j] {
+				ok = false
+				break
+			}
+			score[j] = true
+		}
+		if !ok {
+			continue
+		}
+		if best == nil || better(score, bestScore) {
+			best, bestScore = r, score
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	params := map[string]string{}
+	for j, seg := range best.segs {
+		if strings.HasPrefix(seg, "{") {
+			params[strings.Trim(seg, "{}")] = segs[j]
+		}
+	}
+	return best, params
+}
+
+func better(a, b []bool) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i]
+		}
+	}
+	return false
+}
+
+// Middleware returns an http middleware that validates every exchange
+// against the contract and reports failures with tb.Errorf.
+//
+// Requests that break the contract are failures when the server accepted
+// them (status below 400); rejected ones are what a server should do with
+// them and are only logged.
+func Middleware(tb testing.TB) func(http.Handler) http.Handler {
+	tb.Helper()
+	s, err := load(tb)
+	if err != nil {
+		tb.Fatalf("%v", err)
+	}
+	if s.missing != "" {
+		tb.Log("contract: " + s.missing)
+		return func(h http.Handler) http.Handler { return h }
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/_emulator") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				tb.Errorf("contract: %s %s: reading request body: %v", r.Method, r.URL.Path, err)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			rec := &recorder{ResponseWriter: w, header: http.Header{}}
+			next.ServeHTTP(rec, r)
+			if rec.hijacked {
+				return
+			}
+			ex := &exchange{req: r, reqBody: body, status: rec.status, header: rec.Header(), body: rec.buf.Bytes()}
+			if ex.status == 0 {
+				ex.status = http.StatusOK
+			}
+			for _, problem := range s.check(ex) {
+				tb.Errorf("contract: %s %s → %d: %s", r.Method, r.URL.Path, ex.status, redact(problem, r, body))
+			}
+		})
+	}
+}
+
+// exchange is one request and its response.
+type exchange struct {
+	req     *http.Request
+	reqBody []byte
+	status  int
+	header  http.Header
+	body    []byte
+}
+
+// recorder passes the response through and keeps a copy.
+type recorder struct {
+	http.ResponseWriter
+	header      http.Header
+	status      int
+	buf         bytes.Buffer
+	wroteHeader bool
+	hijacked    bool
+}
+
+func (r *recorder) Header() http.Header { return r.ResponseWriter.Header() }
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wroteHeader {
+		r.status, r.wroteHeader = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.wroteHeader {
+		r.WriteHeader(http.StatusOK)
+	}
+	r.buf.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Hijack and Flush.
+func (r *recorder) Unwrap() http.ResponseWriter {
+	r.hijacked = true // only hijacking goes through Unwrap in the emulator
+	return r.ResponseWriter
+}
+
+// redact removes secrets of the request from a message.
+func redact(msg string, r *http.Request, body []byte) string {
+	var secrets []string
+	if h := r.Header.Get("Authorization"); h != "" {
+		if _, tok, ok := strings.Cut(h, " "); ok {
+			secrets = append(secrets, strings.TrimSpace(tok))
+		}
+	}
+	if h := r.Header.Get("X-Sds-Auth-Token"); h != "" {
+		secrets = append(secrets, h)
+	}
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		if form, err := parseFormBody(body); err == nil {
+			for _, k := range []string{"password", "client_secret", "code", "refresh_token", "token"} {
+				if v := form.Get(k); v != "" {
+					secrets = append(secrets, v)
+				}
+			}
+		}
+	}
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			msg = strings.ReplaceAll(msg, s, "[redacted]")
+		}
+	}
+	return msg
+}
+
+// check validates one exchange and returns the problems found.
+func (s *spec) check(ex *exchange) []string {
+	p := ex.req.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/oauth/"):
+		return s.checkOAuth(ex)
+	case strings.HasPrefix(p, "/api/"):
+		if fixture, ok := s.extra[ex.req.Method+" "+p]; ok {
+			return checkAgainstFixture(ex, fixture)
+		}
+		return s.checkAPI(ex)
+	}
+	return []string{"path is neither in the API document nor an OAuth endpoint"}
+}
+
+func (s *spec) checkAPI(ex *exchange) []string {
+	rt, params := s.find(ex.req.URL.Path)
+	if rt == nil {
+		return []string{"path is not in the API document"}
+	}
+	op := rt.item.GetOperation(ex.req.Method)
+	if op == nil {
+		return []string{"method is not in the API document for " + rt.path}
+	}
+	route := &routers.Route{Spec: s.doc, Path: rt.path, PathItem: rt.item, Method: ex.req.Method, Operation: op}
+	if len(s.doc.Servers) > 0 {
+		route.Server = s.doc.Servers[0]
+	}
+	var problems []string
+	req := ex.req.Clone(context.Background())
+	req.Body = io.NopCloser(bytes.NewReader(ex.reqBody))
+	in := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: params,
+		Route:      route,
+		Options:    &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && ex.status < 400 {
+		problems = append(problems, "request accepted although it breaks the document: "+err.Error())
+	}
+	problems = append(problems, s.checkResponse(ex, op, in)...)
+	return problems
+}
+
+func (s *spec) errorSchema() *openapi3.SchemaRef {
+	return s.doc.Components.Schemas["ErrorResponse"]
+}
+
+func (s *spec) checkResponse(ex *exchange, op *openapi3.Operation, in *openapi3filter.RequestValidationInput) []string {
+	documented := op.Responses.Status(ex.status) != nil || op.Responses.Default() != nil
+	isError := ex.status >= 400
+	if !documented && !(isError && slices.Contains(Allowlist.UndocumentedErrorStatuses, ex.status)) {
+		return []string{fmt.Sprintf("status %d is not documented for this operation", ex.status)}
+	}
+	if isError && (!documented || Allowlist.NotAcceptableAsJSON) {
+		// Error bodies are ErrorResponse objects, whatever media type the
+		// document lists for them.
+		return checkBody(ex, "ErrorResponse", s.errorSchema())
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 ex.status,
+		Header:                 ex.header,
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+	}
+	out.SetBodyBytes(ex.body)
+	var problems []string
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		problems = append(problems, "response breaks the document: "+err.Error())
+	}
+	if ref := op.Responses.Status(ex.status); ref != nil && ref.Value != nil {
+		if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && isJSON(ex.header) {
+			var v any
+			if err := json.Unmarshal(ex.body, &v); err == nil {
+				problems = append(problems, missingProperties(v, mt.Schema, "$")...)
+			}
+		}
+	}
+	return problems
+}
+
+func isJSON(h http.Header) bool {
+	return strings.HasPrefix(h.Get("Content-Type"), "application/json")
+}
+
+// checkBody validates a JSON body against a named schema, including the
+// every-property rule.
+func checkBody(ex *exchange, name string, schema *openapi3.SchemaRef) []string {
+	if !isJSON(ex.header) {
+		return []string{fmt.Sprintf("%s body is not JSON (Content-Type %q)", name, ex.header.Get("Content-Type"))}
+	}
+	var v any
+	if err := json.Unmarshal(ex.body, &v); err != nil {
+		return []string{name + " body is not valid JSON: " + err.Error()}
+	}
+	var problems []string
+	if err := schema.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
+		problems = append(problems, name+": "+err.Error())
+	}
+	if m, ok := v.(map[string]any); ok {
+		if code, ok := m["code"].(float64); ok && int(code) != ex.status {
+			problems = append(problems, fmt.Sprintf("error body code %v differs from status %d", code, ex.status))
+		}
+		if msg, _ := m["message"].(string); msg != http.StatusText(ex.status) {
+			problems = append(problems, fmt.Sprintf("error message %q is not the reason phrase %q", msg, http.StatusText(ex.status)))
+		}
+	}
+	return append(problems, missingProperties(v, schema, "$")...)
+}
+
+// missingProperties walks v along schema and reports properties of named
+// schemas that are absent although they are not in
+// emulator.OmittedWhenUnset.
+func missingProperties(v any, ref *openapi3.SchemaRef, at string) []string {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	sch := ref.Value
+	var problems []string
+	switch val := v.(type) {
+	case []any:
+		if sch.Items != nil {
+			for i, item := range val {
+				problems = append(problems, missingProperties(item, sch.Items, fmt.Sprintf("%s[%d]", at, i))...)
+			}
+		}
+	case map[string]any:
+		name := schemaName(ref)
+		props := map[string]*openapi3.SchemaRef{}
+		for k, p := range sch.Properties {
+			props[k] = p
+		}
+		for _, sub := range sch.AllOf {
+			if sub.Value != nil {
+				for k, p := range sub.Value.Properties {
+					props[k] = p
+				}
+			}
+		}
+		keys := make([]string, 0, len(props))
+		for k := range props {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			child, present := val[k]
+			if !present {
+				if name != "" && !slices.Contains(emulator.OmittedWhenUnset[name], k) {
+					problems = append(problems, fmt.Sprintf("%s: property %s.%s is missing", at, name, k))
+				}
+				continue
+			}
+			problems = append(problems, missingProperties(child, props[k], at+"."+k)...)
+		}
+	}
+	return problems
+}
+
+func schemaName(ref *openapi3.SchemaRef) string {
+	if ref.Ref != "" {
+		return ref.Ref[strings.LastIndex(ref.Ref, "/")+1:]
+	}
+	if len(ref.Value.AllOf) == 1 && ref.Value.AllOf[0].Ref != "" {
+		return schemaName(ref.Value.AllOf[0])
+	}
+	return ""
+}
+
+// checkAgainstFixture compares a 200 JSON response with a recorded
+// response's field set (keys and JSON types, recursively; arrays against
+// the fixture's first element).
+func checkAgainstFixture(ex *exchange, fixture any) []string {
+	if ex.status >= 400 {
+		return nil
+	}
+	if ex.status != http.StatusOK {
+		return []string{fmt.Sprintf("status %d, the recorded exchange has 200", ex.status)}
+	}
+	var v any
+	if err := json.Unmarshal(ex.body, &v); err != nil {
+		return []string{"body is not valid JSON: " + err.Error()}
+	}
+	return sameShape(v, fixture, "$")
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func sameShape(got, want any, at string) []string {
+	if jsonKind(got) != jsonKind(want) {
+		return []string{fmt.Sprintf("%s is %s, the fixture has %s", at, jsonKind(got), jsonKind(want))}
+	}
+	var problems []string
+	switch w := want.(type) {
+	case map[string]any:
+		g := got.(map[string]any)
+		for k, wv := range w {
+			gv, ok := g[k]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s.%s is missing", at, k))
+				continue
+			}
+			problems = append(problems, sameShape(gv, wv, at+"."+k)...)
+		}
+		for k := range g {
+			if _, ok := w[k]; !ok {
+				problems = append(problems, fmt.Sprintf("%s.%s is not in the fixture", at, k))
+			}
+		}
+	case []any:
+		g := got.([]any)
+		if len(w) > 0 {
+			for i, gv := range g {
+				problems = append(problems, sameShape(gv, w[0], fmt.Sprintf("%s[%d]", at, i))...)
+			}
+		}
+	}
+	slices.Sort(problems)
+	return problems
+}
