@@ -197,6 +197,12 @@ func checkPrivateKey(k *rsa.PrivateKey, v KeyPairVersion) error {
 	if err := checkModulusSize(k.N, v); err != nil {
 		return err
 	}
+	return validatePrivateKey(k)
+}
+
+// validatePrivateKey checks that the key is a consistent two-prime RSA key
+// (N = PQ, D, the CRT values and E agree) and precomputes its CRT values.
+func validatePrivateKey(k *rsa.PrivateKey) error {
 	k.Precompute()
 	if err := k.Validate(); err != nil {
 		return fmt.Errorf("crypto: private key: %w: %v", ErrInvalidKey, err)

@@ -191,7 +191,7 @@ func unlock(priv *PrivateKeyContainer, pubC *PublicKeyContainer, password string
 	if err != nil {
 		return nil, "", err
 	}
-	if err := checkPrivateKey(key, priv.Version); err != nil {
+	if err := checkModulusSize(key.N, priv.Version); err != nil {
 		return nil, "", err
 	}
 	if pub != nil && !key.PublicKey.Equal(pub.key) {
@@ -201,7 +201,8 @@ func unlock(priv *PrivateKeyContainer, pubC *PublicKeyContainer, password string
 }
 
 // decryptPrivateKeyPEM opens an "ENCRYPTED PRIVATE KEY" PEM and reports
-// which password encoding opened it. The key is parsed but not validated.
+// which password encoding opened it. The key is validated mathematically
+// but its size is not checked.
 func decryptPrivateKeyPEM(text, password string, maxIter int) (*rsa.PrivateKey, string, error) {
 	_, body, err := decodePEM(text, pemEncryptedPrivateKey)
 	if err != nil {
@@ -232,12 +233,18 @@ func decryptPrivateKeyPEM(text, password string, maxIter int) (*rsa.PrivateKey, 
 		if err != nil {
 			return nil, "", err
 		}
+		if err := validatePrivateKey(key); err != nil {
+			// Decrypted bytes that parse but do not form a consistent RSA
+			// key come from an altered ciphertext (CBC garbles one block
+			// per changed byte): indistinguishable from a wrong password.
+			continue
+		}
 		if i == 0 {
 			return key, encodingUTF8, nil
 		}
 		return key, encodingLatin1, nil
 	}
-	return nil, "", fmt.Errorf("crypto: private key cannot be decrypted with this password: %w", ErrWrongPassword)
+	return nil, "", fmt.Errorf("crypto: private key cannot be decrypted with this password (or the encrypted key was altered): %w", ErrWrongPassword)
 }
 
 // ParsePublicKey parses and checks a public key container: known version,
