@@ -202,12 +202,13 @@ func (e *Emulator) handlePasswordPolicies(w http.ResponseWriter, r *http.Request
 	rules := characterRulesJSON{MustContainCharacters: []string{"none"}, NumberOfCharacteristicsToEnforce: 0}
 	writeJSON(w, http.StatusOK, passwordPoliciesJSON{
 		LoginPasswordPolicies: loginPasswordPoliciesJSON{
-			CharacterRules:     rules,
-			MinLength:          8,
-			PasswordExpiration: passwordExpirationJSON{Enabled: false},
-			UserLockout:        userLockoutJSON{Enabled: false},
-			UpdatedAt:          apiTime(at),
-			UpdatedBy:          by,
+			CharacterRules:            rules,
+			MinLength:                 8,
+			NumberOfArchivedPasswords: 3,
+			PasswordExpiration:        passwordExpirationJSON{Enabled: false},
+			UserLockout:               userLockoutJSON{Enabled: false},
+			UpdatedAt:                 apiTime(at),
+			UpdatedBy:                 by,
 		},
 		SharesPasswordPolicies:     sharesPasswordPoliciesJSON{CharacterRules: rules, MinLength: 8, UpdatedAt: apiTime(at), UpdatedBy: by},
 		EncryptionPasswordPolicies: encryptionPasswordPoliciesJSON{CharacterRules: rules, MinLength: 8, UpdatedAt: apiTime(at), UpdatedBy: by},

@@ -50,7 +50,7 @@ func call(t *testing.T, srv *dracoontest.Server, method, path string, body io.Re
 	if body != nil && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	c := srv.Client()
+	c := *srv.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Do(req)
 	if err != nil {
