@@ -445,7 +445,7 @@ func ExampleNewDecrypter() {
 func ExampleParts() {
 	fileKey, _ := crypto.GenerateFileKey()
 	plaintext := bytes.Repeat([]byte("0123456789abcdef"), 1000) // 16 000 bytes
-	const partSize = 4096                                      // real S3 parts are ≥ 5 MiB
+	const partSize = 4096                                       // real S3 parts are ≥ 5 MiB
 
 	parts, err := crypto.NewParts(fileKey)
 	if err != nil {
