@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunInProcess starts run on port 0, logs in with the configured
+// password and stops it by cancelling the context.
+func TestRunInProcess(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--admin-password", "s3cret", "--s3=false", "--access-token-lifetime", "90s"}, pw, stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v (stderr: %s)", err, stderr.String())
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok || strings.HasSuffix(base, ":0") || !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("first line %q", line)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	resp, err := http.PostForm(base+"/oauth/token", url.Values{
+		"grant_type": {"password"}, "username": {"admin"}, "password": {"s3cret"}, "client_id": {"dracoon_legacy_scripting"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || tok.ExpiresIn != 90 {
+		t.Fatalf("login: %d %+v %v", resp.StatusCode, tok, err)
+	}
+	req, _ := http.NewRequest("GET", base+"/api/v4/public/system/info", nil)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if info["useS3Storage"] != false {
+		t.Errorf("--s3=false not applied: %v", info)
+	}
+	if strings.Contains(stderr.String(), "generated password") {
+		t.Error("a configured password was reported as generated")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+}
+
+func TestRunFlagErrors(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(t.Context(), []string{"--bogus"}, &out, &errOut); err == nil {
+		t.Fatal("unknown flag accepted")
+	}
+	if err := run(t.Context(), []string{"--addr", "127.0.0.1:0", "extra"}, &out, &errOut); err == nil {
+		t.Fatal("extra argument accepted")
+	}
+	if err := run(t.Context(), []string{"--addr", "256.0.0.1:99999"}, &out, &errOut); err == nil {
+		t.Fatal("bad address accepted")
+	}
+	if out.Len() != 0 {
+		t.Errorf("stdout got %q on errors", out.String())
+	}
+}
+
+// TestBinarySIGINT builds the command, runs it with a generated password,
+// reads the listening line, makes a request and stops it with SIGINT.
+func TestBinarySIGINT(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	bin := filepath.Join(t.TempDir(), "dracoon-emulator")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), EnvAdminPassword+"=")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	sc := bufio.NewScanner(stdout)
+	if !sc.Scan() {
+		t.Fatalf("no output: %v", sc.Err())
+	}
+	base, ok := strings.CutPrefix(sc.Text(), "listening on ")
+	if !ok {
+		t.Fatalf("first line %q", sc.Text())
+	}
+	// The generated password is on stderr; /_emulator/info has it too.
+	resp, err := http.Get(base + "/_emulator/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct {
+		AdminPassword string `json:"adminPassword"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if info.AdminPassword == "" || !strings.Contains(stderr.String(), info.AdminPassword) {
+		t.Fatalf("generated password not reported (stderr %q)", stderr.String())
+	}
+	req, _ := http.NewRequest("POST", base+"/oauth/token", strings.NewReader(url.Values{
+		"grant_type": {"password"}, "username": {"admin"}, "password": {info.AdminPassword},
+	}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("dracoon_legacy_scripting:")))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	waitErr := make(chan error, 1)
+	restc := make(chan []byte, 1)
+	go func() {
+		rest, _ := io.ReadAll(stdout) // Wait closes the pipe; read it first
+		restc <- rest
+		waitErr <- cmd.Wait()
+	}()
+	select {
+	case err := <-waitErr:
+		if err != nil {
+			t.Fatalf("exit after SIGINT: %v (stderr %s)", err, stderr.String())
+		}
+		if rest := <-restc; len(rest) != 0 {
+			t.Errorf("more than one stdout line: %q", rest)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no exit after SIGINT")
+	}
+}
