@@ -7,6 +7,10 @@ package gcm
 // the YMM state.
 var haveAsm = cpuSupportsAsm()
 
+// stdlibGCMHardware reports whether crypto/cipher's GCM uses its AES-NI and
+// PCLMULQDQ assembly here (the condition the stdlib checks).
+var stdlibGCMHardware = cpuSupportsStdlibGCM()
+
 // asmKey is the key material in the layout gcm_amd64.s expects (offsets are
 // hard-coded there; TestAsmKeyLayout checks them).
 type asmKey struct {

@@ -10,7 +10,7 @@ func xgetbv0() (eax, edx uint32)
 
 // cpuFeatures are the features the assembly needs.
 type cpuFeatures struct {
-	aes, pclmulqdq, avx, avx2, vaes, vpclmulqdq, osYMM bool
+	aes, pclmulqdq, sse41, ssse3, avx, avx2, vaes, vpclmulqdq, osYMM bool
 }
 
 func detectCPU() cpuFeatures {
@@ -23,6 +23,8 @@ func detectCPU() cpuFeatures {
 	bit := func(v uint32, n uint) bool { return v>>n&1 == 1 }
 	f.aes = bit(ecx1, 25)
 	f.pclmulqdq = bit(ecx1, 1)
+	f.ssse3 = bit(ecx1, 9)
+	f.sse41 = bit(ecx1, 19)
 	f.avx = bit(ecx1, 28)
 	if bit(ecx1, 27) { // OSXSAVE: XGETBV is usable
 		xcr0, _ := xgetbv0()
@@ -40,3 +42,8 @@ func (f cpuFeatures) asm() bool {
 }
 
 func cpuSupportsAsm() bool { return detectCPU().asm() }
+
+func cpuSupportsStdlibGCM() bool {
+	f := detectCPU()
+	return f.aes && f.pclmulqdq && f.sse41 && f.ssse3
+}

@@ -129,11 +129,3 @@ func TestGHASHAgainstStdlib(t *testing.T) {
 		}
 	}
 }
-
-func BenchmarkMul(b *testing.B) {
-	x, y := elem{1, 2}, elem{3, 4}
-	for b.Loop() {
-		x = mul(x, y)
-	}
-	_ = x
-}

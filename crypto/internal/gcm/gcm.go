@@ -14,11 +14,18 @@
 //   - Asm (amd64, not with the purego build tag): own assembly with VAES and
 //     VPCLMULQDQ on 256-bit vectors, CTR and GHASH fused in one 16-block loop.
 //   - Oracle: stdlib AES-CTR plus the stdlib's own GCM used as a GHASH oracle
-//     (it seals an empty plaintext with the data as associated data). Fast on
-//     every platform where the stdlib has GCM assembly; unavailable when
-//     crypto/cipher refuses GCM (GODEBUG=fips140=only).
+//     (it seals an empty plaintext with the data as associated data). The
+//     default where the stdlib has GCM assembly (amd64 and arm64 with the
+//     AES and carry-less multiply instructions, ppc64x, s390x) and the own
+//     assembly cannot run; unavailable when crypto/cipher refuses GCM
+//     (GODEBUG=fips140=only), where keys fall back to Generic.
 //   - Generic: stdlib AES-CTR plus a constant-time pure-Go GHASH. Works
-//     everywhere.
+//     everywhere; the default where the stdlib's GHASH would be its
+//     variable-time table code (other architectures, -tags purego).
+//
+// Constant time: the own assembly and Generic's GHASH have no
+// secret-dependent branches or memory indices. AES itself is the stdlib's
+// in the other engines, which is hardware AES wherever the stdlib's GCM is.
 //
 // The package only checks preconditions that would corrupt memory; sizes
 // (the GCM limit of 2^32−2 blocks) are the caller's business.
@@ -64,12 +71,18 @@ func Engines() []Engine {
 	return []Engine{Generic, Oracle}
 }
 
-// Best returns the fastest engine of Engines.
+// Best returns the engine to use: Asm where available; otherwise Oracle
+// where the stdlib's GCM runs on hardware GHASH (constant-time); otherwise
+// Generic, because the stdlib's software GHASH is table-based and
+// variable-time, while Generic is constant-time.
 func Best() Engine {
-	if haveAsm {
+	switch {
+	case haveAsm:
 		return Asm
+	case stdlibGCMHardware:
+		return Oracle
 	}
-	return Oracle
+	return Generic
 }
 
 // Sizes.
