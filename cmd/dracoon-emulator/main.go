@@ -92,15 +92,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	if _, err := fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr()); err != nil {
-		ln.Close()
-		return err
-	}
+	// Credentials go to stderr first, so that a reader of the stdout line
+	// finds them already written.
 	if emu.AdminPasswordGenerated() {
 		fmt.Fprintf(stderr, "admin login %q, generated password: %s\n", emu.AdminLogin(), emu.AdminPassword())
 	}
 	id, secret := emu.ConfidentialClient()
 	fmt.Fprintf(stderr, "OAuth clients: %q (public, empty secret) and %q with secret %s\n", emulator.PublicClientID, id, secret)
+	if _, err := fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr()); err != nil {
+		ln.Close()
+		return err
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

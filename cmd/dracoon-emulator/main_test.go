@@ -156,6 +156,10 @@ func TestBinarySIGINT(t *testing.T) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&info)
 	resp.Body.Close()
+	// stderr is copied by a goroutine of os/exec: give it a moment.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(stderr.String(), "generated password"); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if info.AdminPassword == "" || !strings.Contains(stderr.String(), info.AdminPassword) {
 		t.Fatalf("generated password not reported (stderr %q)", stderr.String())
 	}

@@ -119,16 +119,10 @@ func (st *state) permissions(n *node, uid int64) perms {
 	return p
 }
 
-// children returns the direct children of parentID (0 = top level).
+// children returns the direct children of parentID (0 = top level) in id
+// order. The slice belongs to the state; callers must not modify it.
 func (st *state) children(parentID int64) []*node {
-	var out []*node
-	for _, n := range st.nodes {
-		if n.parentID == parentID {
-			out = append(out, n)
-		}
-	}
-	slices.SortFunc(out, func(a, b *node) int { return int(a.id - b.id) })
-	return out
+	return st.kids[parentID]
 }
 
 // browsable reports whether n is a room the user may open to reach a
@@ -690,6 +684,7 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 		n.userPerms[id] = fullPerms()
 	}
 	st.nodes[n.id] = n
+	st.kids[parentID] = append(st.kids[parentID], n)
 	st.bumpBranch(n, now)
 	return n, nil
 }

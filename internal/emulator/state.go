@@ -20,6 +20,8 @@ type state struct {
 	refresh map[secretHash]*refreshToken
 
 	nodes map[int64]*node
+	// kids indexes the nodes by parent id (0 = top level), in id order.
+	kids map[int64][]*node
 	// branchClock is the last branchVersion handed out; versions are
 	// monotonic and look like DRACOON's (milliseconds since the epoch).
 	branchClock int64
@@ -147,6 +149,7 @@ func (e *Emulator) seed() *state {
 		access:  map[secretHash]*accessToken{},
 		refresh: map[secretHash]*refreshToken{},
 		nodes:   map[int64]*node{},
+		kids:    map[int64][]*node{},
 	}
 	admin := &user{
 		id:         st.userSeq.next(),
