@@ -116,20 +116,30 @@ func WithMiddleware(mw func(http.Handler) http.Handler) Option {
 // test and its subtests have finished.
 func NewServer(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		tb.Fatalf("dracoontest: %v", err)
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Start starts an emulator on a loopback port outside a test (in an
+// Example function or a program); the caller must Close it.
+func Start(opts ...Option) (*Server, error) {
 	var c config
 	for _, o := range opts {
 		o(&c)
 	}
 	emu, err := emulator.New(c.emu)
 	if err != nil {
-		tb.Fatalf("dracoontest: %v", err)
+		return nil, err
 	}
 	h := emu.Handler()
 	for i := len(c.middleware) - 1; i >= 0; i-- {
 		h = c.middleware[i](h)
 	}
 	hts := httptest.NewServer(h)
-	tb.Cleanup(hts.Close)
 	id, secret := emu.ConfidentialClient()
 	return &Server{
 		URL:            hts.URL,
@@ -141,14 +151,15 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		PublicClientID: emulator.PublicClientID,
 		emu:            emu,
 		hts:            hts,
-	}
+	}, nil
 }
 
 // Client returns an *http.Client for the server (plain net/http, no
 // DRACOON logic).
 func (s *Server) Client() *http.Client { return s.hts.Client() }
 
-// Close stops the server early; it is also called by the test cleanup.
+// Close stops the server. NewServer's test cleanup calls it; calling it
+// again is harmless.
 func (s *Server) Close() { s.hts.Close() }
 
 // Fault makes the next Count requests matching Method (empty: any) and

@@ -6,19 +6,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/dracoon-go/dracoon/dracoontest"
 )
 
-// exampleTB lets the examples use NewServer outside a test; a real test
-// passes its *testing.T.
-type exampleTB struct{ testing.TB }
-
-func (exampleTB) Helper()               {}
-func (exampleTB) Cleanup(func())        {}
-func (exampleTB) Fatalf(string, ...any) { panic("dracoontest example failed") }
+// start is Start for the examples; a test calls NewServer(t) instead.
+func start() *dracoontest.Server {
+	srv, err := dracoontest.Start()
+	if err != nil {
+		panic(err)
+	}
+	return srv
+}
 
 func token(srv *dracoontest.Server) string {
 	resp, err := http.PostForm(srv.URL+"/oauth/token", url.Values{
@@ -38,7 +38,7 @@ func token(srv *dracoontest.Server) string {
 
 // A test starts a server, logs in with the seeded admin and calls the API.
 func ExampleNewServer() {
-	srv := dracoontest.NewServer(exampleTB{}) // in a test: dracoontest.NewServer(t)
+	srv := start() // in a test: dracoontest.NewServer(t)
 	defer srv.Close()
 
 	if _, err := srv.CreateRoom("Projects", nil); err != nil {
@@ -65,7 +65,7 @@ func ExampleNewServer() {
 // Injected faults let a test check a client's retry logic: here the next
 // two calls of an endpoint are rate-limited.
 func ExampleServer_InjectFault() {
-	srv := dracoontest.NewServer(exampleTB{})
+	srv := start()
 	defer srv.Close()
 
 	_ = srv.InjectFault(dracoontest.Fault{Method: "GET", Path: `^/api/v4/public/time$`, Count: 2, Status: 429, RetryAfter: 3 * time.Second})
