@@ -20,6 +20,7 @@ import (
 
 	"github.com/dracoon-go/dracoon/dracoontest"
 	"github.com/dracoon-go/dracoon/internal/contract"
+	"github.com/dracoon-go/dracoon/internal/testutil"
 )
 
 // newEmulator starts a contract-checked emulator.
@@ -364,7 +365,7 @@ func TestEmulatorRoomPaging(t *testing.T) {
 
 func TestEmulatorSessionLogsHoldNoSecrets(t *testing.T) {
 	srv := newEmulator(t, dracoontest.WithAccessTokenLifetime(time.Hour))
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	var tokens []Token
 	var clk clock
 	c := emulatorClient(t, srv,

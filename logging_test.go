@@ -1,33 +1,15 @@
 package dracoon
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/dracoon-go/dracoon/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent log writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestDebugLogsHoldNoSecrets logs a whole session at debug level — login,
 // calls, a refresh, retries, a server that echoes secrets in error bodies,
@@ -46,7 +28,7 @@ func TestDebugLogsHoldNoSecrets(t *testing.T) {
 	mux.HandleFunc("POST /api/v4/echo-json", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 400, map[string]any{"code": 400, "message": "Bad Request", "debugInfo": "token " + r.Header.Get("Authorization")[7:] + " rejected"})
 	})
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	var clk clock
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := newTestClient(t, mux, WithLogger(logger), WithClientSecret(clientSecret))
