@@ -200,9 +200,28 @@ func checkPrivateKey(k *rsa.PrivateKey, v KeyPairVersion) error {
 	return validatePrivateKey(k)
 }
 
+// maxModulusBits bounds the keys validatePrivateKey accepts: twice the
+// largest DRACOON key size.
+const maxModulusBits = 8192
+
 // validatePrivateKey checks that the key is a consistent two-prime RSA key
 // (N = PQ, D, the CRT values and E agree) and precomputes its CRT values.
+// Oversized values are refused before any arithmetic: validation costs
+// grow with the cube of the prime size, and a hostile key could otherwise
+// carry primes of megabits.
 func validatePrivateKey(k *rsa.PrivateKey) error {
+	if k.N == nil || k.D == nil || len(k.Primes) != 2 || k.Primes[0] == nil || k.Primes[1] == nil {
+		return fmt.Errorf("crypto: private key: incomplete: %w", ErrInvalidKey)
+	}
+	bits := k.N.BitLen()
+	if bits > maxModulusBits {
+		return fmt.Errorf("crypto: private key: %d-bit modulus: %w", bits, ErrInvalidKey)
+	}
+	for _, x := range []*big.Int{k.D, k.Primes[0], k.Primes[1], k.Precomputed.Dp, k.Precomputed.Dq, k.Precomputed.Qinv} {
+		if x != nil && x.BitLen() > bits {
+			return fmt.Errorf("crypto: private key: component larger than the modulus: %w", ErrInvalidKey)
+		}
+	}
 	k.Precompute()
 	if err := k.Validate(); err != nil {
 		return fmt.Errorf("crypto: private key: %w: %v", ErrInvalidKey, err)

@@ -181,3 +181,42 @@ func TestDecodePEM(t *testing.T) {
 		}
 	}
 }
+
+// Validation arithmetic grows with the cube of the prime size; oversized
+// components are refused before it starts.
+func TestValidateRefusesOversizedComponents(t *testing.T) {
+	t.Parallel()
+	k := pairA(t).PrivateKey()
+	huge := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 1<<16), big.NewInt(1))
+	for i := 3; i <= 8; i++ { // d, p, q, dP, dQ, qInv
+		b := pkcs1With(k, i, 0, false)
+		mod, err := parseRSAPrivateKey(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch i {
+		case 3:
+			mod.D = huge
+		case 4:
+			mod.Primes[0] = huge
+		case 5:
+			mod.Primes[1] = huge
+		case 6:
+			mod.Precomputed.Dp = huge
+		case 7:
+			mod.Precomputed.Dq = huge
+		case 8:
+			mod.Precomputed.Qinv = huge
+		}
+		if err := validatePrivateKey(mod); !errors.Is(err, ErrInvalidKey) {
+			t.Errorf("component %d oversized: %v", i, err)
+		}
+	}
+	big8k := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: huge, E: 65537}, D: big.NewInt(3), Primes: []*big.Int{big.NewInt(3), big.NewInt(5)}}
+	if err := validatePrivateKey(big8k); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("oversized modulus: %v", err)
+	}
+	if err := validatePrivateKey(&rsa.PrivateKey{}); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("empty key: %v", err)
+	}
+}

@@ -9,25 +9,6 @@ import (
 	"io"
 )
 
-// A user key pair is an RSA key pair whose private key is stored encrypted
-// with the user's encryption password.
-//
-// Writing follows the official SDKs exactly: the private key as PKCS#8
-// PrivateKeyInfo, encrypted with PBES2 (PBKDF2 with HMAC-SHA1, PBKDF2Iterations
-// iterations, a 20-byte random salt, AES-256-CBC with a 16-byte random IV,
-// PRF and key length omitted from the ASN.1) under the UTF-8 bytes of the
-// password, in an "ENCRYPTED PRIVATE KEY" PEM; the public key as an X.509
-// "PUBLIC KEY" PEM. Both containers carry the same version.
-//
-// Reading accepts every variant DRACOON clients have written: salt of any
-// length; iteration counts up to MaxPBKDF2Iterations; PRF absent or
-// HMAC-SHA1/224/256/384/512; an optional key length equal to the cipher's;
-// AES-128/192/256-CBC; LF or CRLF PEM; INTEGERs with superfluous leading
-// zero bytes; and the password as UTF-8 and then, when it differs and every
-// character is at most U+00FF, as ISO-8859-1 (one byte per character, as
-// older clients encoded it). A PKCS#1 "RSA PUBLIC KEY" PEM is accepted as a
-// public key too.
-
 // UserKeyPair is an unlocked user key pair: the RSA private key and its
 // public key. It is safe for concurrent use. Its String and GoString
 // methods never print key material.
@@ -50,6 +31,14 @@ type PublicKey struct {
 // exponent 65537) and returns it with the private key encrypted under
 // password, ready to be uploaded. Generating an RSA-4096 key takes about a
 // second, occasionally several.
+//
+// The containers are written exactly as the official SDKs write them: the
+// private key as PKCS#8 PrivateKeyInfo encrypted with PBES2 (PBKDF2 with
+// HMAC-SHA1 and PBKDF2Iterations iterations over the UTF-8 bytes of the
+// password, a 20-byte random salt, AES-256-CBC with a 16-byte random IV;
+// PRF and key length omitted from the ASN.1) in an "ENCRYPTED PRIVATE KEY"
+// PEM, the public key as an X.509 "PUBLIC KEY" PEM, both with 64-character
+// lines and LF line ends, both containers with the same version.
 //
 // An empty password is ErrInvalidArgument and an unknown version
 // ErrUnknownVersion; both are checked before any work.
@@ -113,17 +102,27 @@ func (p *UserKeyPair) lock(password string, iterations int, random io.Reader) (*
 // Unlock decrypts the private key with password and returns the unlocked
 // key pair. When the public key container is present (not the zero value)
 // its version must equal the private key's (ErrVersionMismatch) and its key
-// must belong to the private key (ErrInvalidKey); when it is absent, as for
-// a share's key pair, the public key is derived from the private key.
+// must belong to the private key (ErrInvalidKey); when it is the zero
+// value, the public key is derived from the private key.
+//
+// Every private key variant DRACOON clients have written is read: PBKDF2
+// with any salt length, up to MaxPBKDF2Iterations iterations and HMAC-SHA1
+// (explicit or implied), -SHA224, -SHA256, -SHA384 or -SHA512; an optional
+// key length equal to the cipher's; AES-128/192/256-CBC; LF or CRLF PEM
+// with or without a final line break; INTEGERs with superfluous leading
+// zero bytes (legacy JS keys). The password is tried as UTF-8 and then, if
+// every character is at most U+00FF and the bytes differ, as ISO-8859-1, the
+// one-byte-per-character encoding of older clients. A PKCS#1 "RSA PUBLIC
+// KEY" PEM is accepted as public key.
 //
 // Errors, each checked before the next, more expensive step:
 // ErrInvalidArgument (empty password), ErrUnknownVersion,
 // ErrVersionMismatch, ErrMalformedPEM (broken armour), ErrMalformedKey
 // (base64 or ASN.1 not as expected), ErrUnsupported (algorithms no DRACOON
 // client writes, or more than MaxPBKDF2Iterations), ErrWrongPassword (no
-// password encoding opens the key; also a tampered key), ErrInvalidKey (the
-// decrypted key fails mathematical validation, its size does not match the
-// version, or the public key differs).
+// password encoding decrypts the key to a consistent RSA key; a tampered
+// key looks the same), ErrInvalidKey (the key's size does not match the
+// version, or the public key does not belong to it).
 func (c *UserKeyPairContainer) Unlock(password string) (*UserKeyPair, error) {
 	if c == nil {
 		return nil, fmt.Errorf("crypto: unlock: nil key pair container: %w", ErrInvalidArgument)
@@ -187,11 +186,8 @@ func unlock(priv *PrivateKeyContainer, pubC *PublicKeyContainer, password string
 			return nil, "", err
 		}
 	}
-	key, encoding, err := decryptPrivateKeyPEM(priv.PrivateKey, password, maxIter)
+	key, encoding, err := decryptPrivateKeyPEM(priv.PrivateKey, password, priv.Version, maxIter)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := checkModulusSize(key.N, priv.Version); err != nil {
 		return nil, "", err
 	}
 	if pub != nil && !key.PublicKey.Equal(pub.key) {
@@ -201,9 +197,9 @@ func unlock(priv *PrivateKeyContainer, pubC *PublicKeyContainer, password string
 }
 
 // decryptPrivateKeyPEM opens an "ENCRYPTED PRIVATE KEY" PEM and reports
-// which password encoding opened it. The key is validated mathematically
-// but its size is not checked.
-func decryptPrivateKeyPEM(text, password string, maxIter int) (*rsa.PrivateKey, string, error) {
+// which password encoding opened it. The key is checked against version
+// and validated mathematically.
+func decryptPrivateKeyPEM(text, password string, version KeyPairVersion, maxIter int) (*rsa.PrivateKey, string, error) {
 	_, body, err := decodePEM(text, pemEncryptedPrivateKey)
 	if err != nil {
 		return nil, "", err
@@ -231,6 +227,10 @@ func decryptPrivateKeyPEM(text, password string, maxIter int) (*rsa.PrivateKey, 
 			continue
 		}
 		if err != nil {
+			return nil, "", err
+		}
+		if err := checkModulusSize(key.N, version); err != nil {
+			// A well-formed key of the wrong size: the password was right.
 			return nil, "", err
 		}
 		if err := validatePrivateKey(key); err != nil {

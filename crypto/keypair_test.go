@@ -629,3 +629,22 @@ func TestPlainFileKeyJSON(t *testing.T) {
 		t.Errorf("marshal short key: %v", err)
 	}
 }
+
+// Argument errors come before any work (no key is generated).
+func TestGenerateUserKeyPairErrors(t *testing.T) {
+	t.Parallel()
+	if _, err := crypto.GenerateUserKeyPair(crypto.KeyPairRSA4096, ""); !errors.Is(err, crypto.ErrInvalidArgument) {
+		t.Errorf("empty password: %v", err)
+	}
+	for _, v := range []crypto.KeyPairVersion{"", "RSA-2048", "RSA-4096/AES-256-GCM", "a"} {
+		if _, err := crypto.GenerateUserKeyPair(v, "pw"); !errors.Is(err, crypto.ErrUnknownVersion) {
+			t.Errorf("version %q: %v", v, err)
+		}
+	}
+	if _, err := crypto.LockWithIterations(&crypto.UserKeyPair{}, "pw", 1); !errors.Is(err, crypto.ErrInvalidArgument) {
+		t.Errorf("zero key pair: %v", err)
+	}
+	if _, err := crypto.LockWithIterations(fixture(t, crypto.KeyPairRSA2048).pair, "", 1); !errors.Is(err, crypto.ErrInvalidArgument) {
+		t.Errorf("empty password: %v", err)
+	}
+}
