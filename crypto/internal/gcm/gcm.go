@@ -27,8 +27,9 @@
 // secret-dependent branches or memory indices. AES itself is the stdlib's
 // in the other engines, which is hardware AES wherever the stdlib's GCM is.
 //
-// The package only checks preconditions that would corrupt memory; sizes
-// (the GCM limit of 2^32−2 blocks) are the caller's business.
+// The package trusts its caller (package crypto) with sizes and buffers:
+// the GCM limit of 2^32−2 blocks, destination lengths and aliasing are
+// checked there.
 package gcm
 
 import (
