@@ -1,9 +1,6 @@
 package crypto
 
-import (
-	"crypto/rand"
-	"crypto/rsa"
-)
+import "crypto/rand"
 
 // Test hooks for the external test package. They call the same code paths
 // as the exported API, with knobs the API does not offer.
@@ -23,9 +20,4 @@ func ParsePlainPrivateKey(c PrivateKeyContainer) (*UserKeyPair, error) {
 // but with the given PBKDF2 iteration count (cheap fixtures).
 func LockWithIterations(p *UserKeyPair, password string, iterations int) (*UserKeyPairContainer, error) {
 	return p.lock(password, iterations, rand.Reader)
-}
-
-// NewUserKeyPairFromRSA wraps an existing RSA key (not validated).
-func NewUserKeyPairFromRSA(v KeyPairVersion, priv *rsa.PrivateKey) *UserKeyPair {
-	return newUserKeyPair(v, priv)
 }
