@@ -218,9 +218,12 @@ func FuzzLenientDER(f *testing.F) {
 			}
 		}
 
-		// Whatever crypto/x509 accepts, the lenient parsers accept too,
-		// with the same key.
-		if want, err := x509.ParsePKCS1PrivateKey(b); err == nil {
+		// Whatever crypto/x509 accepts in canonical DER (its own encoding
+		// of the key it read), the lenient parsers accept too, with the
+		// same key. Non-canonical inputs are not compared: encoding/asn1
+		// ignores trailing bytes inside a SEQUENCE, which these parsers
+		// (like BouncyCastle) refuse.
+		if want, err := x509.ParsePKCS1PrivateKey(b); err == nil && bytes.Equal(x509.MarshalPKCS1PrivateKey(want), b) {
 			if err1 != nil {
 				t.Fatalf("x509 accepts a PKCS#1 key we reject: %v", err1)
 			}
@@ -230,22 +233,24 @@ func FuzzLenientDER(f *testing.F) {
 		}
 		if want, err := x509.ParsePKCS8PrivateKey(b); err == nil {
 			if w, ok := want.(*rsa.PrivateKey); ok && len(w.Primes) == 2 {
-				if err8 != nil {
-					t.Fatalf("x509 accepts a PKCS#8 RSA key we reject: %v", err8)
-				}
-				if validatePrivateKey(priv8) != nil || !priv8.Equal(w) {
-					t.Fatal("PKCS#8 key differs from x509's")
+				if again, err := x509.MarshalPKCS8PrivateKey(w); err == nil && bytes.Equal(again, b) {
+					if err8 != nil {
+						t.Fatalf("x509 accepts a PKCS#8 RSA key we reject: %v", err8)
+					}
+					if validatePrivateKey(priv8) != nil || !priv8.Equal(w) {
+						t.Fatal("PKCS#8 key differs from x509's")
+					}
 				}
 			}
 		}
 		if want, err := x509.ParsePKIXPublicKey(b); err == nil {
 			if w, ok := want.(*rsa.PublicKey); ok {
-				if errP != nil || !pub.Equal(w) {
+				if again, err := x509.MarshalPKIXPublicKey(w); err == nil && bytes.Equal(again, b) && (errP != nil || !pub.Equal(w)) {
 					t.Fatalf("x509 accepts an SPKI RSA key we reject or read differently: %v", errP)
 				}
 			}
 		}
-		if want, err := x509.ParsePKCS1PublicKey(b); err == nil {
+		if want, err := x509.ParsePKCS1PublicKey(b); err == nil && bytes.Equal(x509.MarshalPKCS1PublicKey(want), b) {
 			if errP1 != nil || !pub1.Equal(want) {
 				t.Fatalf("x509 accepts a PKCS#1 public key we reject or read differently: %v", errP1)
 			}
