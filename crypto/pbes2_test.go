@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -249,7 +250,7 @@ func TestPBES2RejectsWhatNoClientWrites(t *testing.T) {
 		{variant{name: "keyLength differs from the cipher key", keyLength: 16}, ErrMalformedKey},
 		{variant{name: "8-byte IV", ivLen: 8}, ErrMalformedKey},
 		{variant{name: "iterations 0", iterations: -1}, ErrMalformedKey},
-		{variant{name: "iterations 2^63", iterations: 1<<63 - 1}, ErrUnsupported},
+		{variant{name: "iterations math.MaxInt", iterations: math.MaxInt}, ErrUnsupported},
 	}
 	for _, c := range cases {
 		t.Run(c.v.name, func(t *testing.T) {
