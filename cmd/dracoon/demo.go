@@ -35,7 +35,8 @@ func newDemoCmd(g *globals) *cobra.Command {
 
 // runDemo is the demo's body.
 func runDemo(ctx context.Context, g *globals, adminPassword string) error {
-	emu, err := emulator.New(emulator.Config{AdminPassword: adminPassword, Logger: g.logger()})
+	logger := g.logger()
+	emu, err := emulator.New(emulator.Config{AdminPassword: adminPassword, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func runDemo(ctx context.Context, g *globals, adminPassword string) error {
 	w := g.stdout
 	fmt.Fprintf(w, "Emulator running at %s\n\n", baseURL)
 
-	client, err := dracoon.New(baseURL, dracoon.WithLogger(g.logger()))
+	client, err := dracoon.New(baseURL, dracoon.WithLogger(logger))
 	if err != nil {
 		return err
 	}

@@ -13,15 +13,21 @@ type globals struct {
 	verbose bool
 	stdout  io.Writer
 	stderr  io.Writer
+	log     *slog.Logger
 }
 
 // logger returns the logger the flags ask for: debug records on stderr
-// with -v, nothing otherwise.
+// with -v, nothing otherwise. Every caller gets the same logger, so that
+// records from several goroutines never interleave on stderr.
 func (g *globals) logger() *slog.Logger {
-	if !g.verbose {
-		return slog.New(slog.DiscardHandler)
+	if g.log == nil {
+		h := slog.Handler(slog.DiscardHandler)
+		if g.verbose {
+			h = slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		}
+		g.log = slog.New(h)
 	}
-	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return g.log
 }
 
 // newRootCmd builds the command tree writing to stdout and stderr.
