@@ -678,19 +678,6 @@ func (v *stVectors) ciphertext(t testing.TB, c stVectorCase) []byte {
 // stChunkings are the piece sizes the official vectors are fed in.
 var stChunkings = [][]int{nil, {1}, {5}, {7}, {16}, {17, 3}, {2048}}
 
-func stRepeat(pattern []int, n int) []int {
-	if pattern == nil {
-		return []int{n}
-	}
-	var out []int
-	for i := 0; n > 0; i++ {
-		m := min(pattern[i%len(pattern)], n)
-		out = append(out, m)
-		n -= m
-	}
-	return out
-}
-
 // TestOfficialVectorsStreaming runs the decrypt and encrypt sections of the
 // shared index through the streaming API in several chunkings and every
 // engine.
@@ -710,7 +697,7 @@ func TestOfficialVectorsStreaming(t *testing.T) {
 					want = v.b64(t, c.PlaintextB64)
 				}
 				for _, ch := range stChunkings {
-					got, err := stDecryptStream(t, key, e, ct, stRepeat(ch, len(ct)), stRepeat(ch, len(ct)+1), false)
+					got, err := stDecryptStream(t, key, e, ct, fzCycle(ch, len(ct)), fzCycle(ch, len(ct)+1), false)
 					switch c.Expect {
 					case "ok":
 						if err != nil || (want != nil && !bytes.Equal(got, want)) {
@@ -737,7 +724,7 @@ func TestOfficialVectorsStreaming(t *testing.T) {
 				wantTag := key.Tag
 				for _, ch := range stChunkings {
 					k := &PlainFileKey{Version: key.Version, Key: key.Key, IV: key.IV}
-					ct := stEncryptStream(t, k, e, pt, stRepeat(ch, len(pt)))
+					ct := stEncryptStream(t, k, e, pt, fzCycle(ch, len(pt)))
 					match := bytes.Equal(ct, wantCT) && bytes.Equal(k.Tag, wantTag)
 					if match != (c.Expect == "match") {
 						t.Fatalf("%s chunks %v: match=%v, expect %s", c.ID, ch, match, c.Expect)
