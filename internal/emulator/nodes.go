@@ -45,6 +45,9 @@ type node struct {
 	isEncrypted              bool
 	newGroupMemberAcceptance string
 	userPerms                map[int64]perms
+	// groupPerms are the grants to groups; a member gets their union with
+	// its own grant.
+	groupPerms map[int64]perms
 }
 
 // perms is NodePermissions.
@@ -113,6 +116,11 @@ func (st *state) permissions(n *node, uid int64) perms {
 		return perms{}
 	}
 	p := n.userPerms[uid]
+	for gid, gp := range n.groupPerms {
+		if g := st.groups[gid]; g != nil && g.members[uid] {
+			p = p.or(gp)
+		}
+	}
 	if n.inheritPermissions && n.parentID != 0 {
 		p = p.or(st.permissions(st.nodes[n.parentID], uid))
 	}
@@ -676,6 +684,7 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 		hasActivitiesLog:         req.HasActivitiesLog == nil || *req.HasActivitiesLog,
 		newGroupMemberAcceptance: acceptance,
 		userPerms:                map[int64]perms{},
+		groupPerms:               map[int64]perms{},
 	}
 	if req.Notes != nil {
 		n.notes = *req.Notes

@@ -10,9 +10,11 @@ import (
 type state struct {
 	customer customer
 
-	userSeq sequence
-	nodeSeq sequence
-	users   map[int64]*user
+	userSeq  sequence
+	nodeSeq  sequence
+	groupSeq sequence
+	users    map[int64]*user
+	groups   map[int64]*group
 
 	clients map[string]*oauthClient
 	codes   map[secretHash]*authCode
@@ -144,6 +146,7 @@ func (e *Emulator) seed() *state {
 			s3TagsEnabled:   *e.cfg.UseS3Storage,
 		},
 		users:   map[int64]*user{},
+		groups:  map[int64]*group{},
 		clients: map[string]*oauthClient{},
 		codes:   map[secretHash]*authCode{},
 		access:  map[secretHash]*accessToken{},
