@@ -161,6 +161,9 @@ func TestRecordedOAuthExchanges(t *testing.T) {
 	if err := c.Connect(context.Background(), AuthCodeFlow(form.Get("code"))); err != nil {
 		t.Fatal(err)
 	}
+	if *n != 1 {
+		t.Errorf("code exchange: %d requests, want 1", *n)
+	}
 	var tr tokenResponse
 	if err := json.Unmarshal([]byte(code.resp.Body.Content), &tr); err != nil {
 		t.Fatal(err)
@@ -175,6 +178,9 @@ func TestRecordedOAuthExchanges(t *testing.T) {
 	c = javaClient(t, h)
 	if err := c.Connect(context.Background(), RefreshTokenFlow(form.Get("refresh_token"))); err != nil {
 		t.Fatal(err)
+	}
+	if *n != 1 {
+		t.Errorf("refresh grant: %d requests, want 1", *n)
 	}
 
 	// Logout revoking both tokens, which must be the recorded ones.
