@@ -114,10 +114,7 @@ func loadSpec(dir string) (*spec, error) {
 		fixArrayEnums(doc)
 	}
 	s := &spec{doc: doc}
-	base := "/api"
-	if len(doc.Servers) > 0 && strings.HasPrefix(doc.Servers[0].URL, "/") {
-		base = strings.TrimRight(doc.Servers[0].URL, "/")
-	}
+	base := basePath(doc)
 	for path, item := range doc.Paths.Map() {
 		s.routes = append(s.routes, route{path: path, segs: strings.Split(strings.Trim(base+path, "/"), "/"), item: item})
 	}
@@ -125,11 +122,7 @@ func loadSpec(dir string) (*spec, error) {
 		return nil, err
 	}
 	s.extra = map[string]any{}
-	for key, rel := range map[string]string{
-		"GET /api/v4/config/info/policies/classifications": "api/config/dco3/classification_policies_ok.json",
-		"GET /api/v4/config/info/product_packages":         "api/config/dco3/product_packages_ok.json",
-		"GET /api/v4/config/info/product_packages/current": "api/config/dco3/product_packages_ok.json",
-	} {
+	for key, rel := range fixtureOperations {
 		v, err := readJSONFile(filepath.Join(dir, filepath.FromSlash(rel)))
 		if err != nil {
 			return nil, err

@@ -24,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // Default token lifetimes, the values DRACOON gives newly created OAuth
@@ -109,6 +111,7 @@ type Emulator struct {
 	confSecret    string
 	faults        *faultSet
 	handler       http.Handler
+	router        chi.Routes // OAuth and /api/v4, for Routes
 
 	mu sync.Mutex
 	st *state

@@ -41,6 +41,7 @@ func (e *Emulator) routes() http.Handler {
 		})
 	})
 
+	e.router = r
 	api := http.Handler(r)
 	control := e.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
