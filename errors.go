@@ -35,6 +35,14 @@ var (
 	// with a success status but a body the client cannot use (malformed
 	// JSON, an HTML page, an empty body, a wrong content type).
 	ErrInvalidResponse = errors.New("invalid response")
+
+	// ErrRedirect is matched by the *RequestError of a request the server
+	// answered with a redirect. The client never follows redirects (the
+	// DRACOON API does not send them, and following one could carry the
+	// bearer token or a login form to another scheme, port or host); the
+	// error names the status and the target host, never the target's path
+	// or query.
+	ErrRedirect = errors.New("redirect refused")
 )
 
 // statusSentinels maps HTTP status codes to their sentinel errors.

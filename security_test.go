@@ -1,0 +1,470 @@
+package dracoon
+
+// Tests for the client findings of the security review (issue 6):
+// redirects, secrets in errors and logs, decoding cost, Retry-After
+// overflow and Connect during a refresh.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dracoon-go/dracoon/internal/testutil"
+)
+
+// sink records every request a server that must never be reached receives.
+type sink struct {
+	mu   sync.Mutex
+	seen []string // Authorization header and body of each request
+}
+
+func (s *sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	s.seen = append(s.seen, r.Header.Get("Authorization")+" "+string(body))
+	s.mu.Unlock()
+	writeJSON(w, 200, map[string]any{"access_token": "stolen", "expires_in": 60})
+}
+
+func (s *sink) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.seen...)
+}
+
+// redirectTo answers every request with a 307 to target.
+func redirectTo(target string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target, http.StatusTemporaryRedirect)
+	}
+}
+
+// TestRedirectsAreRefused checks that neither the bearer token nor a login
+// form follows a 307 to another port of the same host (which Go's client
+// would send the Authorization header to) or to another host, with the
+// default HTTP client and with one passed in by the user, which must not be
+// modified.
+func TestRedirectsAreRefused(t *testing.T) {
+	const password = "Redirect-PW-s3cret"
+	other := &sink{}
+	otherSrv := httptest.NewServer(other)
+	defer otherSrv.Close()
+	otherURL, _ := url.Parse(otherSrv.URL)
+	// Same host name (127.0.0.1), another port; the query holds a secret.
+	sameHost := otherSrv.URL + "/api/v4/user/account?leak=QUERY-s3cret"
+	// Another host name for the same server.
+	otherHost := "http://localhost:" + otherURL.Port() + "/oauth/token?leak=QUERY-s3cret"
+
+	clients := map[string]func() []Option{
+		"default client": func() []Option { return nil },
+		"user client": func() []Option {
+			return []Option{WithHTTPClient(&http.Client{})}
+		},
+		"user client that follows redirects": func() []Option {
+			return []Option{WithHTTPClient(&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }})}
+		},
+	}
+	for name, opts := range clients {
+		t.Run(name+"/API call", func(t *testing.T) {
+			f := newFakeOAuth("ada", password)
+			mux := f.mux()
+			mux.Handle("GET /api/v4/nodes", redirectTo(sameHost))
+			c := newTestClient(t, mux, opts()...)
+			connect(t, c, f)
+			_, err := c.Nodes.List(context.Background(), 0, nil)
+			checkRedirectError(t, err, "127.0.0.1:"+otherURL.Port(), password, c.Token().AccessToken)
+		})
+		t.Run(name+"/token endpoint", func(t *testing.T) {
+			for _, flow := range []AuthFlow{PasswordFlow("ada", password), AuthCodeFlow("CODE-s3cret"), RefreshTokenFlow("RT-s3cret")} {
+				mux := http.NewServeMux()
+				mux.Handle("POST /oauth/token", redirectTo(otherHost))
+				c := newTestClient(t, mux, opts()...)
+				err := c.Connect(context.Background(), flow)
+				checkRedirectError(t, err, "localhost:"+otherURL.Port(), password, "CODE-s3cret", "RT-s3cret")
+			}
+		})
+	}
+	if seen := other.requests(); len(seen) != 0 {
+		t.Errorf("the redirect target received %d requests: %q", len(seen), seen)
+	}
+
+	t.Run("user client not modified", func(t *testing.T) {
+		hc := &http.Client{Timeout: time.Minute}
+		c, err := New("https://dracoon.example.com", WithHTTPClient(hc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hc.CheckRedirect != nil {
+			t.Error("WithHTTPClient changed the caller's client")
+		}
+		if c.httpClient == hc || c.httpClient.Timeout != time.Minute || c.httpClient.CheckRedirect == nil {
+			t.Error("the client's copy lacks the caller's settings or the redirect check")
+		}
+	})
+}
+
+// checkRedirectError checks a refused redirect's error.
+func checkRedirectError(t *testing.T, err error, wantHost string, secrets ...string) {
+	t.Helper()
+	var re *RequestError
+	if !errors.Is(err, ErrRedirect) || !errors.As(err, &re) {
+		t.Fatalf("got %v, want a *RequestError matching ErrRedirect", err)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "307") || !strings.Contains(msg, wantHost) {
+		t.Errorf("error %q does not name the status and the target host %s", msg, wantHost)
+	}
+	if containsAny(msg, append(secrets, "QUERY-s3cret", "leak=")...) {
+		t.Errorf("error %q quotes a secret or the target's query", msg)
+	}
+}
+
+// secretForms returns s and the encodings under which a server might echo
+// it: form and path escaping (also with lower-case hex), HTML and JSON.
+func secretForms(s string) []string {
+	lowerHex := regexp.MustCompile(`%[0-9A-F]{2}`)
+	lower := func(v string) string { return lowerHex.ReplaceAllStringFunc(v, strings.ToLower) }
+	js, _ := json.Marshal(s)
+	q := url.QueryEscape(s)
+	return []string{s, q, lower(q), url.PathEscape(s), lower(url.PathEscape(s)),
+		strings.ReplaceAll(q, "+", "%20"), html.EscapeString(s), string(js[1 : len(js)-1])}
+}
+
+// TestEncodedSecretsAreRedacted makes the token endpoint echo the password
+// in every encoding, as a page and inside an OAuth error, and checks that
+// no encoding reaches the error or a debug-level log.
+func TestEncodedSecretsAreRedacted(t *testing.T) {
+	const password = `p@ss w0rd!:<&>"ü`
+	forms := secretForms(password)
+	if !containsAny(strings.Join(forms, " "), "p%40ss+w0rd%21") {
+		t.Fatalf("the forms %q lack the review's example", forms)
+	}
+	echoes := map[string]http.HandlerFunc{
+		"raw form body as text": func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(400)
+			_, _ = w.Write([]byte("cannot parse " + string(body)))
+		},
+		"every form in a page": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			_, _ = w.Write([]byte("<p>" + strings.Join(forms, "</p><p>") + "</p>"))
+		},
+		"every form in an OAuth error": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 401, map[string]any{"error": "invalid_grant", "error_description": "bad password " + strings.Join(forms, " | ")})
+		},
+	}
+	for name, echo := range echoes {
+		t.Run(name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.Handle("POST /oauth/token", echo)
+			var logs testutil.SyncBuffer
+			c := newTestClient(t, mux, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+				WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
+			c.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+			err := c.Connect(context.Background(), PasswordFlow("ada", password))
+			if err == nil {
+				t.Fatal("login accepted")
+			}
+			checkNoSecrets(t, err, logs.String(), forms...)
+			if !strings.Contains(err.Error(), "[REDACTED]") {
+				t.Errorf("error %q shows no redaction: did the echo arrive?", err)
+			}
+		})
+	}
+}
+
+// TestTokenReplyNeverQuoted sends a 200 token reply that does not decode,
+// at login and at a refresh: the error must be ErrInvalidResponse and
+// neither it nor any log record may hold the fresh tokens.
+func TestTokenReplyNeverQuoted(t *testing.T) {
+	const freshAT, freshRT = "AT-fresh-s3cret", "RT-fresh-s3cret"
+	malformed := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"` + freshAT + `","refresh_token":"` + freshRT + `","token_type":"bearer","expires_in":"3600"}`))
+	}
+	t.Run("login", func(t *testing.T) {
+		mux := http.NewServeMux()
+		mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) { malformed(w) })
+		var logs testutil.SyncBuffer
+		c := newTestClient(t, mux, WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		err := c.Connect(context.Background(), PasswordFlow("ada", "pw"))
+		if !errors.Is(err, ErrInvalidResponse) {
+			t.Fatalf("got %v, want ErrInvalidResponse", err)
+		}
+		checkNoSecrets(t, err, logs.String(), freshAT, freshRT)
+	})
+	t.Run("refresh", func(t *testing.T) {
+		f := newFakeOAuth("ada", "pw")
+		mux := f.mux()
+		var refreshes atomic.Int32
+		tokenMux := http.NewServeMux()
+		tokenMux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+			if r.FormValue("grant_type") == "refresh_token" {
+				refreshes.Add(1)
+				malformed(w)
+				return
+			}
+			f.token(w, r)
+		})
+		tokenMux.Handle("/", mux)
+		var logs testutil.SyncBuffer
+		var clk clock
+		c := newTestClient(t, tokenMux, WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		c.now = clk.now
+		connect(t, c, f)
+		clk.advance(2 * time.Hour)
+		_, err := c.Account.Get(context.Background())
+		if !errors.Is(err, ErrInvalidResponse) || refreshes.Load() == 0 {
+			t.Fatalf("got %v after %d refreshes, want ErrInvalidResponse", err, refreshes.Load())
+		}
+		if !strings.Contains(logs.String(), "token refresh failed") {
+			t.Fatalf("no warning logged:\n%s", logs.String())
+		}
+		checkNoSecrets(t, err, logs.String(), freshAT, freshRT)
+	})
+}
+
+// checkNoSecrets fails if err or logs contain one of secrets.
+func checkNoSecrets(t *testing.T, err error, logs string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("error holds %q: %v", s, err)
+		}
+		if strings.Contains(logs, s) {
+			t.Errorf("log holds %q:\n%s", s, logs)
+		}
+	}
+}
+
+// hugePage is the review's case: about 6 MiB of empty list items.
+func hugePage() []byte {
+	const n = 2 << 20
+	var b strings.Builder
+	b.WriteString(`{"range":{"offset":0,"limit":500,"total":2097152},"items":[`)
+	b.WriteString(strings.Repeat("{},", n-1))
+	b.WriteString("{}]}")
+	return []byte(b.String())
+}
+
+// serveBytes answers every request with body as JSON.
+func serveBytes(body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}
+}
+
+// TestDecodingCostIsBounded fetches the review's page of 2 Mi empty items
+// and checks that the client refuses it with ErrInvalidResponse instead of
+// building the items, measuring what the call allocates and what stays
+// live.
+func TestDecodingCostIsBounded(t *testing.T) {
+	body := hugePage()
+	c := newTestClient(t, serveBytes(body))
+	var page NodeList
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	err := c.do(context.Background(), &apiCall{method: http.MethodGet, path: "/api/v4/nodes", public: true}, &page)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("%d-byte page of %d items: %d MiB allocated, %d MiB live after the call", len(body), len(page.Items), allocated>>20, live>>20)
+	runtime.KeepAlive(&page)
+	if !errors.Is(err, ErrInvalidResponse) {
+		t.Fatalf("got %v with %d items, want ErrInvalidResponse", err, len(page.Items))
+	}
+	if allocated > 64<<20 {
+		t.Errorf("refusing the page allocated %d MiB", allocated>>20)
+	}
+}
+
+// TestJSONShapeLimits checks the limits on item counts and nesting at their
+// boundaries.
+func TestJSONShapeLimits(t *testing.T) {
+	items := func(n int) string {
+		return `{"range":{"total":1},"items":[` + strings.TrimSuffix(strings.Repeat(`{"id":1},`, n), ",") + `]}`
+	}
+	nested := func(depth int) string {
+		return `{"range":{"total":1},"x":` + strings.Repeat("[", depth-1) + strings.Repeat("]", depth-1) + `}`
+	}
+	tests := []struct {
+		name string
+		body string
+		ok   bool
+	}{
+		{"empty list", items(0), true},
+		{"a full page", items(MaxPageSize), true},
+		{"the most items in one list", items(maxJSONArrayItems), true},
+		{"one item too many", items(maxJSONArrayItems + 1), false},
+		{"deepest nesting", nested(maxJSONDepth), true},
+		{"one level too deep", nested(maxJSONDepth + 1), false},
+		{"brackets in strings do not count", `{"range":{"total":1},"x":"` + strings.Repeat("[", 2*maxJSONDepth) + `\"` + strings.Repeat(",", 2*maxJSONArrayItems) + `"}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestClient(t, serveBytes([]byte(tt.body)))
+			var page NodeList
+			err := c.do(context.Background(), &apiCall{method: http.MethodGet, path: "/api/v4/nodes", public: true}, &page)
+			if tt.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidResponse)) {
+				t.Fatalf("got %v, want ok = %t or ErrInvalidResponse", err, tt.ok)
+			}
+		})
+	}
+}
+
+// TestOversizedBodyIsInvalidResponse checks that a body over the cap gives
+// an error of the documented kind, not a transport error.
+func TestOversizedBodyIsInvalidResponse(t *testing.T) {
+	body := []byte(`{"items":[],"x":"` + strings.Repeat("a", maxJSONBody) + `"}`)
+	c := newTestClient(t, serveBytes(body))
+	var page NodeList
+	err := c.do(context.Background(), &apiCall{method: http.MethodGet, path: "/api/v4/nodes", public: true}, &page)
+	if !errors.Is(err, ErrInvalidResponse) {
+		t.Fatalf("got %v, want ErrInvalidResponse", err)
+	}
+}
+
+// TestRetryAfterOverflow checks that a huge Retry-After is clamped, not
+// wrapped negative, and makes the client give up at once with the 429
+// instead of retrying immediately.
+func TestRetryAfterOverflow(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, v := range []string{"9999999999", "99999999999999999999999", " 9999999999 ", "Fri, 31 Dec 9999 23:59:59 GMT"} {
+		if d := parseRetryAfter(v, now); d < 100*365*24*time.Hour {
+			t.Errorf("parseRetryAfter(%q) = %v, want a clamped huge wait", v, d)
+		}
+	}
+	h, n := flaky(100, status(429, "9999999999"))
+	mux := http.NewServeMux()
+	mux.Handle("/api/v4/public/system/info", h)
+	c := newTestClient(t, mux)
+	waits := recordSleeps(c)
+	_, err := c.Public.SystemInfo(context.Background())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 429 || ae.RetryAfter <= 0 {
+		t.Fatalf("got %v, want the 429 with its Retry-After", err)
+	}
+	if n.Load() != 1 || len(*waits) != 0 {
+		t.Errorf("%d attempts and waits %v, want one attempt and no wait", n.Load(), *waits)
+	}
+}
+
+// TestConnectDuringRefresh holds a refresh on the server until a second
+// Connect has stored new tokens: the caller waiting for the refresh must
+// get through with the new tokens, whether the stale refresh then succeeds
+// (its tokens are revoked, not kept) or fails.
+func TestConnectDuringRefresh(t *testing.T) {
+	for _, staleSucceeds := range []bool{true, false} {
+		name := map[bool]string{true: "stale refresh succeeds", false: "stale refresh fails"}[staleSucceeds]
+		t.Run(name, func(t *testing.T) {
+			f := newFakeOAuth("ada", "pw")
+			started, release := make(chan struct{}), make(chan struct{})
+			var once sync.Once
+			mux := http.NewServeMux()
+			mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+				if r.FormValue("grant_type") != "refresh_token" {
+					f.token(w, r)
+					return
+				}
+				once.Do(func() { close(started) })
+				<-release
+				if staleSucceeds {
+					writeJSON(w, 200, map[string]any{"access_token": "stale-AT", "refresh_token": "stale-RT", "token_type": "bearer", "expires_in": 3600})
+					return
+				}
+				writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
+			})
+			mux.Handle("/", f.mux())
+			var clk clock
+			c := newTestClient(t, mux)
+			c.now = clk.now
+			connect(t, c, f)
+			clk.advance(2 * time.Hour)
+
+			result := make(chan error, 1)
+			go func() {
+				_, err := c.Account.Get(context.Background())
+				result <- err
+			}()
+			<-started
+			connect(t, c, f) // a second login while the refresh hangs
+			fresh := c.Token()
+			close(release)
+			if err := <-result; err != nil {
+				t.Fatalf("caller waiting on the refresh: %v", err)
+			}
+			if c.Token() != fresh {
+				t.Errorf("the stale refresh replaced the new login's tokens")
+			}
+			if staleSucceeds {
+				f.mu.Lock()
+				revoked := len(f.revoked)
+				f.mu.Unlock()
+				if revoked != 2 {
+					t.Errorf("%d of the stale refresh's 2 tokens revoked", revoked)
+				}
+			}
+		})
+	}
+}
+
+// TestConnectReplacesTheWholeTokenSet checks that a login whose reply has
+// no refresh token does not keep the previous session's one, while a
+// refresh reply without one keeps it (and reports it to the token hook).
+func TestConnectReplacesTheWholeTokenSet(t *testing.T) {
+	var withRT atomic.Bool
+	withRT.Store(true)
+	var hooked []Token
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		reply := map[string]any{"access_token": "AT-" + r.FormValue("grant_type"), "token_type": "bearer", "expires_in": 3600}
+		if withRT.Load() {
+			reply["refresh_token"] = "RT-first-session"
+		}
+		writeJSON(w, 200, reply)
+	})
+	mux.HandleFunc("GET /api/v4/user/account", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"id": 1})
+	})
+	var clk clock
+	c := newTestClient(t, mux, WithTokenHook(func(tok Token) { hooked = append(hooked, tok) }))
+	c.now = clk.now
+	if err := c.Connect(context.Background(), PasswordFlow("first", "pw")); err != nil {
+		t.Fatal(err)
+	}
+	withRT.Store(false)
+	clk.advance(2 * time.Hour)
+	if _, err := c.Account.Get(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if tok := c.Token(); tok.AccessToken != "AT-refresh_token" || tok.RefreshToken != "RT-first-session" {
+		t.Fatalf("after a refresh without a new refresh token: %+v", tok)
+	}
+	if last := hooked[len(hooked)-1]; last.RefreshToken != "RT-first-session" {
+		t.Errorf("the token hook was told of no refresh token after a refresh")
+	}
+	if err := c.Connect(context.Background(), PasswordFlow("second", "pw")); err != nil {
+		t.Fatal(err)
+	}
+	if tok := c.Token(); tok.RefreshToken != "" {
+		t.Errorf("a new login kept the previous session's refresh token")
+	}
+}
