@@ -124,7 +124,7 @@ func (c *Client) Connect(ctx context.Context, flow AuthFlow) error {
 func (c *Client) grant(ctx context.Context, form url.Values, secrets []string, repeatable bool) (Token, error) {
 	var resp tokenResponse
 	issued := c.now()
-	call := &apiCall{method: http.MethodPost, path: "/oauth/token", form: form, oauth: true, idempotent: repeatable, secrets: secrets}
+	call := &apiCall{method: http.MethodPost, path: "/oauth/token", form: form, oauth: true, idempotent: repeatable, secrets: secrets, secretReply: true}
 	if err := c.do(ctx, call, &resp); err != nil {
 		return Token{}, err
 	}
@@ -324,21 +324,4 @@ func (c *Client) revoke(ctx context.Context, token, hint string) error {
 		return fmt.Errorf("revoke %s: %w", strings.ReplaceAll(hint, "_", " "), err)
 	}
 	return nil
-}
-
-// redact removes the client's secrets and extra from s.
-func (c *Client) redact(s string, extra []string) string {
-	if s == "" {
-		return s
-	}
-	c.auth.mu.Lock()
-	secrets := []string{c.auth.token.AccessToken, c.auth.token.RefreshToken, c.clientSecret}
-	c.auth.mu.Unlock()
-	secrets = append(secrets, extra...)
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	return s
 }

@@ -177,7 +177,9 @@ type ResponseError struct {
 	// StatusCode and ContentType describe the response.
 	StatusCode  int
 	ContentType string
-	// Body is the beginning of the body, with known secrets removed.
+	// Body is the beginning of the body, with known secrets removed. It is
+	// empty when the body was, and for token replies, which are never
+	// quoted because they hold new tokens.
 	Body string
 	// Err says what was wrong.
 	Err error
@@ -189,7 +191,11 @@ func (e *ResponseError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	return fmt.Sprintf("dracoon: %s %s: %d response (%s) not usable: %v; body %q", e.Method, e.URL, e.StatusCode, ct, e.Err, e.Body)
+	msg := fmt.Sprintf("dracoon: %s %s: %d response (%s) not usable: %v", e.Method, e.URL, e.StatusCode, ct, e.Err)
+	if e.Body != "" {
+		msg += fmt.Sprintf("; body %q", e.Body)
+	}
+	return msg
 }
 
 // Unwrap returns the cause.

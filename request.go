@@ -45,6 +45,9 @@ type apiCall struct {
 	// secrets lists strings (such as a password) that must be removed from
 	// anything this call puts into an error or a log record.
 	secrets []string
+	// secretReply marks a call whose successful response carries secrets
+	// the client does not know yet (new tokens): errors never quote it.
+	secretReply bool
 }
 
 // rawResponse is a response read completely.
@@ -272,8 +275,11 @@ func (c *Client) decode(call *apiCall, target string, resp *rawResponse, out any
 	}
 	ct := resp.header.Get("Content-Type")
 	fail := func(err error) error {
-		return &ResponseError{Method: call.method, URL: target, StatusCode: resp.status, ContentType: ct,
-			Body: c.snippet(resp.body, call.secrets), Err: err}
+		re := &ResponseError{Method: call.method, URL: target, StatusCode: resp.status, ContentType: ct, Err: err}
+		if !call.secretReply {
+			re.Body = c.snippet(resp.body, call.secrets)
+		}
+		return re
 	}
 	if s, ok := out.(*string); ok {
 		*s = string(resp.body)

@@ -132,9 +132,9 @@ func checkRedirectError(t *testing.T, err error, wantHost string, secrets ...str
 	}
 }
 
-// secretForms returns s and the encodings under which a server might echo
+// echoForms returns s and the encodings under which a server might echo
 // it: form and path escaping (also with lower-case hex), HTML and JSON.
-func secretForms(s string) []string {
+func echoForms(s string) []string {
 	lowerHex := regexp.MustCompile(`%[0-9A-F]{2}`)
 	lower := func(v string) string { return lowerHex.ReplaceAllStringFunc(v, strings.ToLower) }
 	js, _ := json.Marshal(s)
@@ -148,7 +148,7 @@ func secretForms(s string) []string {
 // no encoding reaches the error or a debug-level log.
 func TestEncodedSecretsAreRedacted(t *testing.T) {
 	const password = `p@ss w0rd!:<&>"ü`
-	forms := secretForms(password)
+	forms := echoForms(password)
 	if !containsAny(strings.Join(forms, " "), "p%40ss+w0rd%21") {
 		t.Fatalf("the forms %q lack the review's example", forms)
 	}
@@ -467,4 +467,31 @@ func TestConnectReplacesTheWholeTokenSet(t *testing.T) {
 	if tok := c.Token(); tok.RefreshToken != "" {
 		t.Errorf("a new login kept the previous session's refresh token")
 	}
+}
+
+// TestEchoedClientCredentialsAreRedacted makes the token endpoint echo the
+// Authorization header of an OAuth call, which carries the client secret
+// in base64.
+func TestEchoedClientCredentialsAreRedacted(t *testing.T) {
+	const clientSecret = "client-s3cret-for-echo"
+	mux := http.NewServeMux()
+	var header atomic.Value
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		header.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte("<p>rejected " + r.Header.Get("Authorization") + "</p>"))
+	})
+	var logs testutil.SyncBuffer
+	c := newTestClient(t, mux, WithClientSecret(clientSecret),
+		WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	err := c.Connect(context.Background(), PasswordFlow("ada", "pw"))
+	if err == nil {
+		t.Fatal("login accepted")
+	}
+	basic, _ := header.Load().(string)
+	if !strings.HasPrefix(basic, "Basic ") {
+		t.Fatalf("no client authentication sent: %q", basic)
+	}
+	checkNoSecrets(t, err, logs.String(), strings.TrimPrefix(basic, "Basic "), clientSecret)
 }
