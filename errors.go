@@ -33,7 +33,12 @@ var (
 
 	// ErrInvalidResponse is matched by *ResponseError: the server answered
 	// with a success status but a body the client cannot use (malformed
-	// JSON, an HTML page, an empty body, a wrong content type).
+	// JSON, an HTML page, an empty body, a wrong content type), or one
+	// beyond the client's limits: more than 16 MiB, a list of more than
+	// 10,000 items (20 full pages), nesting deeper than 64 levels, or more
+	// than 500,000 values in all. The limits are checked before decoding,
+	// so a hostile body cannot make decoding build more than a few times
+	// its own size.
 	ErrInvalidResponse = errors.New("invalid response")
 
 	// ErrRedirect is matched by the *RequestError of a request the server
@@ -168,8 +173,9 @@ func (e *RequestError) Error() string {
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // ResponseError is a response with a success status whose body could not be
-// used: malformed JSON, an HTML page, an empty body or a wrong content type.
-// It matches ErrInvalidResponse.
+// used: malformed JSON, an HTML page, an empty body, a wrong content type
+// or a body beyond the limits described at ErrInvalidResponse. It matches
+// ErrInvalidResponse.
 type ResponseError struct {
 	// Method and URL identify the request (no query, no secrets).
 	Method string

@@ -18,21 +18,33 @@ func (c *Client) redact(s string, extra []string) string {
 	if s == "" {
 		return s
 	}
+	return redactSecrets(s, c.secrets(extra), len(s))
+}
+
+// secrets lists what must never appear in an error or a log record: the
+// client's tokens and client secret (also as the base64 credentials a
+// proxy echoing the Authorization header of an OAuth call would show),
+// and extra.
+func (c *Client) secrets(extra []string) []string {
 	c.auth.mu.Lock()
 	secrets := []string{c.auth.token.AccessToken, c.auth.token.RefreshToken, c.clientSecret}
 	c.auth.mu.Unlock()
 	if c.clientSecret != "" {
-		// What a proxy echoing the Authorization header of an OAuth call shows.
 		secrets = append(secrets, base64.StdEncoding.EncodeToString([]byte(c.clientID+":"+c.clientSecret)))
 	}
-	return redactSecrets(s, append(secrets, extra...))
+	return append(secrets, extra...)
 }
 
-// redactSecrets replaces every occurrence of each secret in s, and of each
-// form under which a server may echo it (see secretForms), with
-// "[REDACTED]". Matching ignores ASCII case, so that percent escapes with
-// lower-case hex digits are found too.
-func redactSecrets(s string, secrets []string) string {
+// maxFormExpansion bounds how much longer than a secret any of its
+// secretForms is (a JSON \u00XX escape turns one byte into six).
+const maxFormExpansion = 6
+
+// redactSecrets returns s[:limit] with every occurrence of each secret,
+// and of each form under which a server may echo it (see secretForms),
+// replaced by "[REDACTED]"; a match that starts before limit is replaced
+// whole, even if it extends beyond. Matching ignores ASCII case, so that
+// percent escapes with lower-case hex digits are found too.
+func redactSecrets(s string, secrets []string, limit int) string {
 	folded := asciiLower(s)
 	type span struct{ start, end int }
 	var spans []span
@@ -42,9 +54,9 @@ func redactSecrets(s string, secrets []string) string {
 		}
 		for _, form := range secretForms(sec) {
 			f := asciiLower(form)
-			for i := 0; ; {
+			for i := 0; i < limit; {
 				j := strings.Index(folded[i:], f)
-				if j < 0 {
+				if j < 0 || i+j >= limit {
 					break
 				}
 				spans = append(spans, span{i + j, i + j + len(f)})
@@ -53,7 +65,7 @@ func redactSecrets(s string, secrets []string) string {
 		}
 	}
 	if len(spans) == 0 {
-		return s
+		return s[:limit]
 	}
 	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
 	var b strings.Builder
@@ -67,7 +79,9 @@ func redactSecrets(s string, secrets []string) string {
 		b.WriteString(redacted)
 		pos = end
 	}
-	b.WriteString(s[pos:])
+	if pos < limit {
+		b.WriteString(s[pos:limit])
+	}
 	return b.String()
 }
 

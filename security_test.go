@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -252,11 +253,11 @@ func checkNoSecrets(t *testing.T, err error, logs string, secrets ...string) {
 	}
 }
 
-// hugePage is the review's case: about 6 MiB of empty list items.
-func hugePage() []byte {
-	const n = 2 << 20
+// emptyItemsPage is a page of n empty list items: the review's case for
+// n = 2 Mi (6 MiB).
+func emptyItemsPage(n int) []byte {
 	var b strings.Builder
-	b.WriteString(`{"range":{"offset":0,"limit":500,"total":2097152},"items":[`)
+	b.WriteString(`{"range":{"offset":0,"limit":500,"total":` + strconv.Itoa(n) + `},"items":[`)
 	b.WriteString(strings.Repeat("{},", n-1))
 	b.WriteString("{}]}")
 	return []byte(b.String())
@@ -270,29 +271,48 @@ func serveBytes(body []byte) http.HandlerFunc {
 	}
 }
 
-// TestDecodingCostIsBounded fetches the review's page of 2 Mi empty items
-// and checks that the client refuses it with ErrInvalidResponse instead of
-// building the items, measuring what the call allocates and what stays
-// live.
-func TestDecodingCostIsBounded(t *testing.T) {
-	body := hugePage()
+// decodeCost fetches body as a page of nodes and measures what the call
+// allocates in all and what stays live on the heap while the page is held.
+func decodeCost(t *testing.T, body []byte) (page *NodeList, allocated, live uint64, err error) {
+	t.Helper()
 	c := newTestClient(t, serveBytes(body))
-	var page NodeList
+	page = new(NodeList)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err := c.do(context.Background(), &apiCall{method: http.MethodGet, path: "/api/v4/nodes", public: true}, &page)
+	err = c.do(context.Background(), &apiCall{method: http.MethodGet, path: "/api/v4/nodes", public: true}, page)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	allocated := after.TotalAlloc - before.TotalAlloc
-	live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	t.Logf("%d-byte page of %d items: %d MiB allocated, %d MiB live after the call", len(body), len(page.Items), allocated>>20, live>>20)
-	runtime.KeepAlive(&page)
+	runtime.KeepAlive(page)
+	live = max(after.HeapAlloc, before.HeapAlloc) - before.HeapAlloc
+	return page, after.TotalAlloc - before.TotalAlloc, live, err
+}
+
+// TestDecodingCostIsBounded fetches the review's page of 2 Mi empty items
+// and checks that the client refuses it with ErrInvalidResponse instead of
+// building the items; then it measures the largest list the client
+// accepts. The figures are logged (go test -v -run DecodingCost).
+func TestDecodingCostIsBounded(t *testing.T) {
+	body := emptyItemsPage(2 << 20)
+	page, allocated, live, err := decodeCost(t, body)
+	t.Logf("%d-byte page of 2 Mi empty items: %d items decoded, %d MiB allocated, %d MiB live after the call",
+		len(body), len(page.Items), allocated>>20, live>>20)
 	if !errors.Is(err, ErrInvalidResponse) {
 		t.Fatalf("got %v with %d items, want ErrInvalidResponse", err, len(page.Items))
 	}
 	if allocated > 64<<20 {
 		t.Errorf("refusing the page allocated %d MiB", allocated>>20)
+	}
+
+	body = emptyItemsPage(maxJSONArrayItems)
+	page, allocated, live, err = decodeCost(t, body)
+	t.Logf("%d-byte page of %d empty items (the most accepted): %d MiB allocated, %d MiB live after the call",
+		len(body), len(page.Items), allocated>>20, live>>20)
+	if err != nil || len(page.Items) != maxJSONArrayItems {
+		t.Fatalf("got %v with %d items", err, len(page.Items))
+	}
+	if live > 64<<20 {
+		t.Errorf("the largest accepted page holds %d MiB", live>>20)
 	}
 }
 
@@ -333,7 +353,7 @@ func TestJSONShapeLimits(t *testing.T) {
 // TestOversizedBodyIsInvalidResponse checks that a body over the cap gives
 // an error of the documented kind, not a transport error.
 func TestOversizedBodyIsInvalidResponse(t *testing.T) {
-	body := []byte(`{"items":[],"x":"` + strings.Repeat("a", maxJSONBody) + `"}`)
+	body := []byte(`{"items":[],"x":"` + strings.Repeat("a", maxResponseBody) + `"}`)
 	c := newTestClient(t, serveBytes(body))
 	var page NodeList
 	err := c.do(context.Background(), &apiCall{method: http.MethodGet, path: "/api/v4/nodes", public: true}, &page)
@@ -494,4 +514,29 @@ func TestEchoedClientCredentialsAreRedacted(t *testing.T) {
 		t.Fatalf("no client authentication sent: %q", basic)
 	}
 	checkNoSecrets(t, err, logs.String(), strings.TrimPrefix(basic, "Basic "), clientSecret)
+}
+
+// TestSnippetNeverShowsPartOfASecret quotes bodies where a secret sits at
+// every offset around the end of the quoted stretch and of the window the
+// client looks at, after runs of other secrets that redaction shortens.
+func TestSnippetNeverShowsPartOfASecret(t *testing.T) {
+	const secret = "S3CR3T-abcdefghijklmnopqrstuvwxyz-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ-!@#$%^&*()-end"
+	c, err := New("https://dracoon.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prefixSecrets := range []int{0, 1, 5, 30} {
+		for offset := 0; offset < 2000; offset += 7 {
+			body := strings.Repeat(url.QueryEscape(secret), prefixSecrets) + strings.Repeat("x", offset) + secret + strings.Repeat("y", 3000)
+			got := c.snippet([]byte(body), []string{secret})
+			for i := 0; i+8 <= len(secret); i++ {
+				if strings.Contains(got, secret[i:i+8]) {
+					t.Fatalf("%d secrets then %d bytes: snippet %q shows %q", prefixSecrets, offset, got, secret[i:i+8])
+				}
+			}
+			if !strings.HasSuffix(got, "…") || len([]rune(got)) > maxBodySnippet+1 {
+				t.Fatalf("snippet %q not truncated", got)
+			}
+		}
+	}
 }
