@@ -95,7 +95,7 @@ type APIError struct {
 	OAuthDescription string
 
 	// RetryAfter is the wait the server asked for in a Retry-After header,
-	// or 0.
+	// or 0. Huge values are clamped to the longest time.Duration.
 	RetryAfter time.Duration
 
 	// Body is the beginning of a response body that was not a DRACOON or

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -101,19 +103,31 @@ func retryableTransportError(err error) bool {
 	return errors.As(err, &oe)
 }
 
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+// maxRetryAfter is where a Retry-After header is clamped: the longest
+// time.Duration (about 292 years), so that a huge value cannot wrap
+// around to a negative wait. Such a wait exceeds every
+// RetryPolicy.MaxRetryAfter, so the client gives up at once.
+const maxRetryAfter = time.Duration(math.MaxInt64)
+
+// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP
+// date. It returns 0 when the header is absent, malformed or in the past,
+// and clamps huge values to maxRetryAfter.
 func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case strings.HasPrefix(v, "-"):
 			return 0
+		case err != nil || secs > int64(maxRetryAfter/time.Second):
+			return maxRetryAfter
 		}
 		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
+		if d := t.Sub(now); d > 0 { // Sub saturates instead of wrapping
 			return d
 		}
 	}
