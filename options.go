@@ -118,8 +118,9 @@ func WithInsecureHTTP() Option {
 }
 
 // WithTokenHook registers fn to be called with the new tokens after every
-// successful token grant: the login in Connect and every refresh. Use it to
-// persist a rotated refresh token. fn runs synchronously on the goroutine
+// successful token grant: the login in Connect and every refresh (with the
+// refresh token kept when the server sent no new one). Use it to persist a
+// rotated refresh token. fn runs synchronously on the goroutine
 // that obtained the token; keep it short and do not call the client from
 // it.
 func WithTokenHook(fn func(Token)) Option {

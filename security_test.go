@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -387,62 +388,125 @@ func TestRetryAfterOverflow(t *testing.T) {
 	}
 }
 
+// heldRefresh is a token server whose refresh grants wait until released,
+// answering with a fixed "stale" token pair (or invalid_grant).
+type heldRefresh struct {
+	f                *fakeOAuth
+	started, release chan struct{}
+	revoked          chan string // the tokens revoked, in order
+	succeed          bool
+	once             sync.Once
+}
+
+func newHeldRefresh(succeed bool) *heldRefresh {
+	return &heldRefresh{f: newFakeOAuth("ada", "pw"), started: make(chan struct{}), release: make(chan struct{}),
+		revoked: make(chan string, 10), succeed: succeed}
+}
+
+func (h *heldRefresh) mux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		if r.FormValue("grant_type") != "refresh_token" {
+			h.f.token(w, r)
+			return
+		}
+		h.once.Do(func() { close(h.started) })
+		<-h.release
+		if h.succeed {
+			writeJSON(w, 200, map[string]any{"access_token": "stale-AT", "refresh_token": "stale-RT", "token_type": "bearer", "expires_in": 3600})
+			return
+		}
+		writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
+	})
+	mux.HandleFunc("POST /oauth/revoke", func(w http.ResponseWriter, r *http.Request) {
+		h.revoked <- r.FormValue("token")
+		h.f.revoke(w, r)
+	})
+	mux.Handle("/", h.f.mux())
+	return mux
+}
+
+// startExpiredCall connects c, lets the access token expire and starts a
+// call, which starts a refresh; it returns once the server holds the
+// refresh, with the channel that will carry the call's error.
+func (h *heldRefresh) startExpiredCall(t *testing.T, c *Client, clk *clock) <-chan error {
+	t.Helper()
+	c.now = clk.now
+	connect(t, c, h.f)
+	clk.advance(2 * time.Hour)
+	result := make(chan error, 1)
+	go func() {
+		_, err := c.Account.Get(context.Background())
+		result <- err
+	}()
+	<-h.started
+	return result
+}
+
+// wantRevoked reads n revocations and checks they are the stale tokens.
+func (h *heldRefresh) wantRevoked(t *testing.T, want ...string) {
+	t.Helper()
+	var got []string
+	for range want {
+		select {
+		case tok := <-h.revoked:
+			got = append(got, tok)
+		case <-time.After(time.Minute): // a guard against hanging, not a speed check
+			t.Fatalf("revoked only %q, want %q", got, want)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("revoked %q, want %q", got, want)
+	}
+}
+
 // TestConnectDuringRefresh holds a refresh on the server until a second
 // Connect has stored new tokens: the caller waiting for the refresh must
 // get through with the new tokens, whether the stale refresh then succeeds
 // (its tokens are revoked, not kept) or fails.
 func TestConnectDuringRefresh(t *testing.T) {
-	for _, staleSucceeds := range []bool{true, false} {
-		name := map[bool]string{true: "stale refresh succeeds", false: "stale refresh fails"}[staleSucceeds]
-		t.Run(name, func(t *testing.T) {
-			f := newFakeOAuth("ada", "pw")
-			started, release := make(chan struct{}), make(chan struct{})
-			var once sync.Once
-			mux := http.NewServeMux()
-			mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
-				if r.FormValue("grant_type") != "refresh_token" {
-					f.token(w, r)
-					return
-				}
-				once.Do(func() { close(started) })
-				<-release
-				if staleSucceeds {
-					writeJSON(w, 200, map[string]any{"access_token": "stale-AT", "refresh_token": "stale-RT", "token_type": "bearer", "expires_in": 3600})
-					return
-				}
-				writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
-			})
-			mux.Handle("/", f.mux())
+	for _, succeed := range []bool{true, false} {
+		t.Run(map[bool]string{true: "stale refresh succeeds", false: "stale refresh fails"}[succeed], func(t *testing.T) {
+			h := newHeldRefresh(succeed)
 			var clk clock
-			c := newTestClient(t, mux)
-			c.now = clk.now
-			connect(t, c, f)
-			clk.advance(2 * time.Hour)
-
-			result := make(chan error, 1)
-			go func() {
-				_, err := c.Account.Get(context.Background())
-				result <- err
-			}()
-			<-started
-			connect(t, c, f) // a second login while the refresh hangs
+			c := newTestClient(t, h.mux())
+			result := h.startExpiredCall(t, c, &clk)
+			connect(t, c, h.f) // a second login while the refresh hangs
 			fresh := c.Token()
-			close(release)
+			close(h.release)
 			if err := <-result; err != nil {
 				t.Fatalf("caller waiting on the refresh: %v", err)
+			}
+			if succeed {
+				h.wantRevoked(t, "stale-AT", "stale-RT")
 			}
 			if c.Token() != fresh {
 				t.Errorf("the stale refresh replaced the new login's tokens")
 			}
-			if staleSucceeds {
-				f.mu.Lock()
-				revoked := len(f.revoked)
-				f.mu.Unlock()
-				if revoked != 2 {
-					t.Errorf("%d of the stale refresh's 2 tokens revoked", revoked)
-				}
-			}
 		})
+	}
+}
+
+// TestLogoutDuringRefresh logs out while a refresh hangs: the waiting
+// caller gets ErrNotConnected, and the tokens the refresh then obtains are
+// revoked instead of staying valid and unknown.
+func TestLogoutDuringRefresh(t *testing.T) {
+	h := newHeldRefresh(true)
+	var clk clock
+	c := newTestClient(t, h.mux())
+	result := h.startExpiredCall(t, c, &clk)
+	old := c.Token()
+	if err := c.Logout(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	h.wantRevoked(t, old.AccessToken, old.RefreshToken)
+	close(h.release)
+	if err := <-result; !errors.Is(err, ErrNotConnected) {
+		t.Fatalf("caller waiting on the refresh: %v", err)
+	}
+	h.wantRevoked(t, "stale-AT", "stale-RT")
+	if c.Connected() {
+		t.Error("connected after logout")
 	}
 }
 
