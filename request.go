@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -25,6 +26,9 @@ const (
 	maxResponseBody = 16 << 20
 	// maxBodySnippet bounds how much of an unexpected body an error quotes.
 	maxBodySnippet = 256
+	// maxServerText bounds each text field of an error document that an
+	// *APIError keeps (message, debugInfo, OAuth error and description).
+	maxServerText = 1024
 )
 
 // apiCall describes one request to DRACOON.
@@ -275,10 +279,10 @@ func (c *Client) apiError(call *apiCall, target string, resp *rawResponse) *APIE
 		if eb.ErrorCode != nil {
 			e.ErrorCode = *eb.ErrorCode
 		}
-		e.Message = c.redact(eb.Message, call.secrets)
-		e.DebugInfo = c.redact(eb.DebugInfo, call.secrets)
-		e.OAuthError = c.redact(eb.Error, call.secrets)
-		e.OAuthDescription = c.redact(eb.ErrorDescription, call.secrets)
+		e.Message = c.serverText(eb.Message, call.secrets)
+		e.DebugInfo = c.serverText(eb.DebugInfo, call.secrets)
+		e.OAuthError = c.serverText(eb.Error, call.secrets)
+		e.OAuthDescription = c.serverText(eb.ErrorDescription, call.secrets)
 		return e
 	}
 	e.Body = c.snippet(resp.body, call.secrets)
@@ -326,6 +330,29 @@ func isJSON(contentType string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
+// serverText makes a text field of an error document safe to keep and
+// show: without secrets, without control characters (which could drive the
+// terminal an error is printed on) and cut to maxServerText characters.
+// Redaction comes first, so the cut cannot expose part of a secret.
+func (c *Client) serverText(s string, secrets []string) string {
+	s = withoutControls(c.redact(s, secrets))
+	if i := runeOffset(s, maxServerText); i < len(s) {
+		s = s[:i] + "…"
+	}
+	return s
+}
+
+// withoutControls replaces control characters (C0, DEL and C1) and
+// invalid UTF-8 with U+FFFD.
+func withoutControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
 // snippet returns the beginning of body as text, without secrets. It
 // looks only at a window of the body large enough for maxBodySnippet
 // characters plus any secret that starts among them, so a large body costs
@@ -337,7 +364,7 @@ func (c *Client) snippet(body []byte, extra []string) string {
 		longest = max(longest, len(s)*maxFormExpansion)
 	}
 	window := min(len(body), utf8.UTFMax*maxBodySnippet+longest)
-	s := strings.ToValidUTF8(string(body[:window]), "\uFFFD")
+	s := withoutControls(string(body[:window]))
 	limit := len(s)
 	truncated := window < len(body)
 	if truncated {

@@ -604,3 +604,50 @@ func TestSnippetNeverShowsPartOfASecret(t *testing.T) {
 		}
 	}
 }
+
+// TestServerTextInErrorsIsTamed sends an error whose texts carry terminal
+// control sequences (ESC and the C1 CSI, U+009B) and run to megabytes: the
+// error must hold neither the controls nor the whole text.
+func TestServerTextInErrorsIsTamed(t *testing.T) {
+	const hostile = "\x1b]0;owned\x07\u009b31mred\r\n"
+	long := strings.Repeat("a", 1<<20)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/v4/public/system/info", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 400, map[string]any{"code": 400, "message": hostile, "debugInfo": hostile + long, "errorCode": -1})
+	})
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant" + hostile, "error_description": hostile + long})
+	})
+	c := newTestClient(t, mux)
+	_, apiErr := c.Public.SystemInfo(context.Background())
+	oauthErr := c.Connect(context.Background(), PasswordFlow("ada", "pw"))
+	for _, err := range []error{apiErr, oauthErr} {
+		var ae *APIError
+		if !errors.As(err, &ae) {
+			t.Fatalf("got %v", err)
+		}
+		msg := err.Error()
+		if strings.ContainsAny(msg, "\x1b\x07\u009b\r\n") {
+			t.Errorf("error keeps control characters: %q", msg[:min(len(msg), 300)])
+		}
+		if len(msg) > 16<<10 {
+			t.Errorf("error of %d bytes", len(msg))
+		}
+		if !strings.Contains(ae.Message+ae.OAuthError, "red") {
+			t.Errorf("the printable text was lost: %+v", ae)
+		}
+	}
+}
+
+// TestHugeExpiresIn checks that a huge expires_in is clamped instead of
+// overflowing into an expiry in the past (which would refresh on every
+// call).
+func TestHugeExpiresIn(t *testing.T) {
+	issued := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, secs := range []int64{9999999999, 1 << 62, 1<<63 - 1} {
+		tok := (&tokenResponse{AccessToken: "a", ExpiresIn: secs}).token(issued)
+		if !tok.Expiry.After(issued.Add(100 * 365 * 24 * time.Hour)) {
+			t.Errorf("expires_in %d: expiry %v", secs, tok.Expiry)
+		}
+	}
+}
