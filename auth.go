@@ -303,6 +303,8 @@ func (c *Client) startRefreshLocked(ctx context.Context) *refreshCall {
 		case !stale:
 			c.logger.LogAttrs(rctx, slog.LevelInfo, "dracoon: token refreshed", slog.Any("token", tok))
 			c.notifyToken(tok)
+		default:
+			c.logger.LogAttrs(rctx, slog.LevelInfo, "dracoon: token refresh overtaken by a new login; its tokens are discarded")
 		}
 		close(call.done)
 		if stale && tok.AccessToken != "" {

@@ -364,7 +364,7 @@ func (c *Client) snippet(body []byte, extra []string) string {
 		longest = max(longest, len(s)*maxFormExpansion)
 	}
 	window := min(len(body), utf8.UTFMax*maxBodySnippet+longest)
-	s := withoutControls(string(body[:window]))
+	s := string(body[:window])
 	limit := len(s)
 	truncated := window < len(body)
 	if truncated {
@@ -375,7 +375,7 @@ func (c *Client) snippet(body []byte, extra []string) string {
 			limit--
 		}
 	}
-	s = redactSecrets(s, secrets, limit)
+	s = withoutControls(redactSecrets(s, secrets, limit))
 	if i := runeOffset(s, maxBodySnippet); i < len(s) {
 		s, truncated = s[:i], true
 	}
