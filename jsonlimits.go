@@ -19,6 +19,12 @@ const (
 	maxJSONValues = 500_000
 )
 
+// jsonLimits are limits on the shape of a JSON document.
+type jsonLimits struct{ depth, arrayItems, values int }
+
+// responseLimits apply to every JSON response.
+var responseLimits = jsonLimits{depth: maxJSONDepth, arrayItems: maxJSONArrayItems, values: maxJSONValues}
+
 // jsonFrame is an array or object being scanned.
 type jsonFrame struct {
 	array     bool
@@ -26,10 +32,10 @@ type jsonFrame struct {
 	wantValue bool // in an array, before its first item or after a comma
 }
 
-// checkJSONShape reports whether data stays within the limits above. It
-// only counts; data need not be valid JSON, which json.Unmarshal checks
-// afterwards before it builds anything.
-func checkJSONShape(data []byte) error {
+// check reports whether data stays within the limits. It only counts;
+// data need not be valid JSON, which json.Unmarshal checks afterwards
+// before it builds anything.
+func (l jsonLimits) check(data []byte) error {
 	stack := make([]jsonFrame, 0, 8)
 	values := 0
 	inString, escaped := false, false
@@ -53,16 +59,16 @@ func checkJSONShape(data []byte) error {
 			top.wantValue = false
 			top.items++
 			values++
-			if top.items > maxJSONArrayItems {
-				return fmt.Errorf("a JSON list holds more than %d items", maxJSONArrayItems)
+			if top.items > l.arrayItems {
+				return fmt.Errorf("a JSON list holds more than %d items", l.arrayItems)
 			}
 		}
 		switch b {
 		case '"':
 			inString = true
 		case '[', '{':
-			if len(stack) == maxJSONDepth {
-				return fmt.Errorf("JSON nests deeper than %d levels", maxJSONDepth)
+			if len(stack) == l.depth {
+				return fmt.Errorf("JSON nests deeper than %d levels", l.depth)
 			}
 			stack = append(stack, jsonFrame{array: b == '[', wantValue: b == '['})
 		case ']', '}':
@@ -76,8 +82,8 @@ func checkJSONShape(data []byte) error {
 		case ':':
 			values++
 		}
-		if values > maxJSONValues {
-			return fmt.Errorf("JSON holds more than %d values", maxJSONValues)
+		if values > l.values {
+			return fmt.Errorf("JSON holds more than %d values", l.values)
 		}
 	}
 	return nil

@@ -312,7 +312,7 @@ func (c *Client) decode(call *apiCall, target string, resp *rawResponse, out any
 	case !isJSON(ct):
 		return fail(errors.New("expected a JSON content type"))
 	}
-	if err := checkJSONShape(resp.body); err != nil {
+	if err := responseLimits.check(resp.body); err != nil {
 		return fail(err)
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
