@@ -387,6 +387,17 @@ func TestRetryAfterOverflow(t *testing.T) {
 	if n.Load() != 1 || len(*waits) != 0 {
 		t.Errorf("%d attempts and waits %v, want one attempt and no wait", n.Load(), *waits)
 	}
+
+	// A policy that would wait for any Retry-After still gives up at once
+	// when the wait outlasts the context's deadline.
+	n.Store(0)
+	c = newTestClient(t, mux, WithRetryPolicy(RetryPolicy{MaxAttempts: 3, MaxRetryAfter: maxDuration}))
+	waits = recordSleeps(c)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if _, err := c.Public.SystemInfo(ctx); !errors.Is(err, ErrTooManyRequests) || n.Load() != 1 || len(*waits) != 0 {
+		t.Errorf("with a deadline: %v after %d attempts and waits %v", err, n.Load(), *waits)
+	}
 }
 
 // heldRefresh is a token server whose refresh grants wait until released,
