@@ -23,6 +23,9 @@ type authState struct {
 	token      Token
 	issuedAt   time.Time
 	refreshing *refreshCall
+	// session counts logins and logouts, so that a refresh that started
+	// before one knows its result is stale.
+	session uint64
 }
 
 // refreshCall is a refresh in progress; done closes when err is set.
@@ -95,9 +98,13 @@ func (c *Client) AuthCodeURL(state string) string {
 	return c.endpoint("/oauth/authorize") + "?" + q.Encode()
 }
 
-// Connect logs in with flow and keeps the tokens for all later calls. A
-// wrong password yields an error matching ErrBadRequest or ErrUnauthorized
-// (as the server decides) that carries the server's OAuth error.
+// Connect logs in with flow and keeps the tokens for all later calls,
+// replacing every token held before (a refresh token the new reply lacks
+// is not carried over from an earlier session). Calls waiting for a
+// refresh that was in progress continue with the new tokens, and the
+// tokens that refresh obtains are revoked. A wrong password yields an
+// error matching ErrBadRequest or ErrUnauthorized (as the server decides)
+// that carries the server's OAuth error.
 func (c *Client) Connect(ctx context.Context, flow AuthFlow) error {
 	if flow == nil {
 		return errors.New("dracoon: Connect: nil AuthFlow")
@@ -113,7 +120,8 @@ func (c *Client) Connect(ctx context.Context, flow AuthFlow) error {
 		return err
 	}
 	c.auth.mu.Lock()
-	c.setTokenLocked(tok)
+	c.auth.session++
+	tok = c.setTokenLocked(tok, false)
 	c.auth.mu.Unlock()
 	c.logger.LogAttrs(ctx, slog.LevelInfo, "dracoon: connected", slog.Any("token", tok))
 	c.notifyToken(tok)
@@ -124,7 +132,7 @@ func (c *Client) Connect(ctx context.Context, flow AuthFlow) error {
 func (c *Client) grant(ctx context.Context, form url.Values, secrets []string, repeatable bool) (Token, error) {
 	var resp tokenResponse
 	issued := c.now()
-	call := &apiCall{method: http.MethodPost, path: "/oauth/token", form: form, oauth: true, idempotent: repeatable, secrets: secrets}
+	call := &apiCall{method: http.MethodPost, path: "/oauth/token", form: form, oauth: true, idempotent: repeatable, secrets: secrets, secretReply: true}
 	if err := c.do(ctx, call, &resp); err != nil {
 		return Token{}, err
 	}
@@ -135,13 +143,17 @@ func (c *Client) grant(ctx context.Context, form url.Values, secrets []string, r
 	return resp.token(issued), nil
 }
 
-// setTokenLocked stores a new token set; c.auth.mu must be held.
-func (c *Client) setTokenLocked(t Token) {
-	if t.RefreshToken == "" {
-		t.RefreshToken = c.auth.token.RefreshToken // keep the old one if the server sent none
+// setTokenLocked stores a new token set and returns it; c.auth.mu must be
+// held. A refresh reply without a refresh token keeps the current one
+// (keepRefreshToken); a login replaces the whole set, so that no refresh
+// token of an earlier session survives it.
+func (c *Client) setTokenLocked(t Token, keepRefreshToken bool) Token {
+	if t.RefreshToken == "" && keepRefreshToken {
+		t.RefreshToken = c.auth.token.RefreshToken
 	}
 	c.auth.token = t
 	c.auth.issuedAt = c.now()
+	return t
 }
 
 // notifyToken calls the token hook, if any.
@@ -264,81 +276,102 @@ func (c *Client) startRefreshLocked(ctx context.Context) *refreshCall {
 	}
 	call := &refreshCall{done: make(chan struct{})}
 	c.auth.refreshing = call
-	refreshToken := c.auth.token.RefreshToken
+	refreshToken, session := c.auth.token.RefreshToken, c.auth.session
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 	go func() {
 		defer cancel()
 		form, secrets := refreshTokenFlow{refreshToken}.form(c)
 		tok, err := c.grant(rctx, form, secrets, true)
 		c.auth.mu.Lock()
-		if err == nil && c.auth.token.RefreshToken == refreshToken {
-			c.setTokenLocked(tok)
-		} else if err == nil {
+		stale := c.auth.session != session
+		switch {
+		case stale && c.auth.token.AccessToken == "" && c.auth.token.RefreshToken == "":
 			err = fmt.Errorf("dracoon: token refresh: %w", ErrNotConnected) // logged out meanwhile
-		} else {
+		case stale:
+			err = nil // a Connect meanwhile stored tokens: the waiters use those
+		case err != nil:
 			err = fmt.Errorf("dracoon: token refresh: %w", err)
+		default:
+			tok = c.setTokenLocked(tok, true)
 		}
 		c.auth.refreshing = nil
 		call.err = err
 		c.auth.mu.Unlock()
-		if err != nil {
+		switch {
+		case err != nil:
 			c.logger.LogAttrs(rctx, slog.LevelWarn, "dracoon: token refresh failed", slog.String("error", c.redact(err.Error(), nil)))
-		} else {
+		case !stale:
 			c.logger.LogAttrs(rctx, slog.LevelInfo, "dracoon: token refreshed", slog.Any("token", tok))
 			c.notifyToken(tok)
+		default:
+			c.logger.LogAttrs(rctx, slog.LevelInfo, "dracoon: token refresh overtaken by a new login; its tokens are discarded")
 		}
 		close(call.done)
+		if stale && tok.AccessToken != "" {
+			c.discardTokens(rctx, tok, refreshToken)
+		}
 	}()
 	return call
 }
 
-// Logout revokes the access token and, when revokeRefreshToken is true,
-// the refresh token too, then forgets both. The client is disconnected
-// even when a revocation fails; the error says which one did.
+// discardTokens revokes tokens a refresh obtained after a Connect or
+// Logout had replaced the session it refreshed: nobody will use them, and
+// after a Logout they must not stay valid. The refresh token the refresh
+// started from is left alone (a server that does not rotate refresh
+// tokens sends it back, and Logout decides about it).
+func (c *Client) discardTokens(ctx context.Context, t Token, usedRefreshToken string) {
+	current := c.Token()
+	secrets := []string{t.AccessToken, t.RefreshToken}
+	var errs []error
+	if t.AccessToken != current.AccessToken {
+		errs = append(errs, c.revoke(ctx, t.AccessToken, "access_token", secrets))
+	}
+	if t.RefreshToken != "" && t.RefreshToken != usedRefreshToken && t.RefreshToken != current.RefreshToken {
+		errs = append(errs, c.revoke(ctx, t.RefreshToken, "refresh_token", secrets))
+	}
+	if err := errors.Join(errs...); err != nil {
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "dracoon: revoking the tokens of a stale refresh failed",
+			slog.String("error", c.redact(err.Error(), secrets)))
+	}
+}
+
+// Logout forgets the tokens, then revokes the access token and, when
+// revokeRefreshToken is true, the refresh token too. The client is
+// disconnected even when a revocation fails; the error says which one
+// did. Calls waiting for a refresh in progress get ErrNotConnected, and
+// the tokens that refresh obtains are revoked.
 func (c *Client) Logout(ctx context.Context, revokeRefreshToken bool) error {
+	// Forget the tokens first, so that a refresh finishing meanwhile knows
+	// its result is stale (and revokes it) instead of storing it.
 	c.auth.mu.Lock()
 	t := c.auth.token
-	c.auth.mu.Unlock()
 	if t.AccessToken == "" && t.RefreshToken == "" {
+		c.auth.mu.Unlock()
 		return fmt.Errorf("dracoon: logout: %w", ErrNotConnected)
 	}
-	var errs []error
-	if t.AccessToken != "" {
-		errs = append(errs, c.revoke(ctx, t.AccessToken, "access_token"))
-	}
-	if revokeRefreshToken && t.RefreshToken != "" {
-		errs = append(errs, c.revoke(ctx, t.RefreshToken, "refresh_token"))
-	}
-	c.auth.mu.Lock()
+	c.auth.session++
 	c.auth.token = Token{}
 	c.auth.mu.Unlock()
+	secrets := []string{t.AccessToken, t.RefreshToken}
+	var errs []error
+	if t.AccessToken != "" {
+		errs = append(errs, c.revoke(ctx, t.AccessToken, "access_token", secrets))
+	}
+	if revokeRefreshToken && t.RefreshToken != "" {
+		errs = append(errs, c.revoke(ctx, t.RefreshToken, "refresh_token", secrets))
+	}
 	c.logger.LogAttrs(ctx, slog.LevelInfo, "dracoon: logged out", slog.Bool("refresh_token_revoked", revokeRefreshToken))
 	return errors.Join(errs...)
 }
 
-// revoke calls the revocation endpoint for one token.
-func (c *Client) revoke(ctx context.Context, token, hint string) error {
+// revoke calls the revocation endpoint for one token; secrets are the
+// tokens to keep out of errors and logs (the client may no longer hold
+// them).
+func (c *Client) revoke(ctx context.Context, token, hint string, secrets []string) error {
 	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	err := c.do(ctx, &apiCall{method: http.MethodPost, path: "/oauth/revoke", form: form, oauth: true, idempotent: true, secrets: []string{token}}, nil)
+	err := c.do(ctx, &apiCall{method: http.MethodPost, path: "/oauth/revoke", form: form, oauth: true, idempotent: true, secrets: secrets}, nil)
 	if err != nil {
 		return fmt.Errorf("revoke %s: %w", strings.ReplaceAll(hint, "_", " "), err)
 	}
 	return nil
-}
-
-// redact removes the client's secrets and extra from s.
-func (c *Client) redact(s string, extra []string) string {
-	if s == "" {
-		return s
-	}
-	c.auth.mu.Lock()
-	secrets := []string{c.auth.token.AccessToken, c.auth.token.RefreshToken, c.clientSecret}
-	c.auth.mu.Unlock()
-	secrets = append(secrets, extra...)
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	return s
 }

@@ -55,7 +55,7 @@ type service struct{ client *Client }
 // WithInsecureHTTP. New does no I/O.
 func New(baseURL string, opts ...Option) (*Client, error) {
 	c := &Client{
-		httpClient:    &http.Client{},
+		httpClient:    refusingRedirects(&http.Client{}),
 		logger:        slog.New(slog.DiscardHandler),
 		userAgent:     "dracoon-go/" + Version,
 		clientID:      DefaultClientID,
@@ -125,6 +125,28 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// refusingRedirects returns a copy of hc that answers every redirect with
+// an error matching ErrRedirect instead of following it. Following one
+// would re-send the bearer token to the same host name on another scheme
+// or port, and a login form (password, refresh token or code) even to
+// another host; the DRACOON API never redirects.
+func refusingRedirects(hc *http.Client) *http.Client {
+	cp := *hc
+	cp.CheckRedirect = refuseRedirect
+	return &cp
+}
+
+// refuseRedirect is the CheckRedirect of every client's HTTP client. Its
+// error names the status and the target's scheme and host, but not the
+// target's path or query, which may hold anything.
+func refuseRedirect(req *http.Request, _ []*http.Request) error {
+	status := 0
+	if req.Response != nil {
+		status = req.Response.StatusCode
+	}
+	return fmt.Errorf("%w: the server answered %d %s pointing to %s://%s", ErrRedirect, status, http.StatusText(status), req.URL.Scheme, req.URL.Host)
 }
 
 // endpoint returns the absolute URL of path (which starts with "/").

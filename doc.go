@@ -19,7 +19,9 @@
 // Errors from the server are *APIError values; match them with errors.Is
 // against the sentinels (ErrNotFound, ErrUnauthorized, …) or inspect them
 // with errors.As. Transport failures are *RequestError values and
-// responses the client cannot read are *ResponseError values.
+// responses the client cannot read (or that exceed its limits on size and
+// shape) are *ResponseError values. The client never follows redirects:
+// a redirect gives a *RequestError matching ErrRedirect.
 //
 // Secrets — passwords, client secrets, access and refresh tokens — never
 // appear in log records or error strings.

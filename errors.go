@@ -33,8 +33,21 @@ var (
 
 	// ErrInvalidResponse is matched by *ResponseError: the server answered
 	// with a success status but a body the client cannot use (malformed
-	// JSON, an HTML page, an empty body, a wrong content type).
+	// JSON, an HTML page, an empty body, a wrong content type), or one
+	// beyond the client's limits: more than 16 MiB, a list of more than
+	// 10,000 items (20 full pages), nesting deeper than 64 levels, or more
+	// than 500,000 values in all. The limits are checked before decoding,
+	// so a hostile body cannot make decoding build more than a few times
+	// its own size.
 	ErrInvalidResponse = errors.New("invalid response")
+
+	// ErrRedirect is matched by the *RequestError of a request the server
+	// answered with a redirect. The client never follows redirects (the
+	// DRACOON API does not send them, and following one could carry the
+	// bearer token or a login form to another scheme, port or host); the
+	// error names the status and the target host, never the target's path
+	// or query.
+	ErrRedirect = errors.New("redirect refused")
 )
 
 // statusSentinels maps HTTP status codes to their sentinel errors.
@@ -82,7 +95,7 @@ type APIError struct {
 	OAuthDescription string
 
 	// RetryAfter is the wait the server asked for in a Retry-After header,
-	// or 0.
+	// or 0. Huge values are clamped to the longest time.Duration.
 	RetryAfter time.Duration
 
 	// Body is the beginning of a response body that was not a DRACOON or
@@ -160,8 +173,9 @@ func (e *RequestError) Error() string {
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // ResponseError is a response with a success status whose body could not be
-// used: malformed JSON, an HTML page, an empty body or a wrong content type.
-// It matches ErrInvalidResponse.
+// used: malformed JSON, an HTML page, an empty body, a wrong content type
+// or a body beyond the limits described at ErrInvalidResponse. It matches
+// ErrInvalidResponse.
 type ResponseError struct {
 	// Method and URL identify the request (no query, no secrets).
 	Method string
@@ -169,7 +183,9 @@ type ResponseError struct {
 	// StatusCode and ContentType describe the response.
 	StatusCode  int
 	ContentType string
-	// Body is the beginning of the body, with known secrets removed.
+	// Body is the beginning of the body, with known secrets removed. It is
+	// empty when the body was, and for token replies, which are never
+	// quoted because they hold new tokens.
 	Body string
 	// Err says what was wrong.
 	Err error
@@ -181,7 +197,11 @@ func (e *ResponseError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	return fmt.Sprintf("dracoon: %s %s: %d response (%s) not usable: %v; body %q", e.Method, e.URL, e.StatusCode, ct, e.Err, e.Body)
+	msg := fmt.Sprintf("dracoon: %s %s: %d response (%s) not usable: %v", e.Method, e.URL, e.StatusCode, ct, e.Err)
+	if e.Body != "" {
+		msg += fmt.Sprintf("; body %q", e.Body)
+	}
+	return msg
 }
 
 // Unwrap returns the cause.

@@ -15,14 +15,17 @@ const DefaultClientID = "dracoon_legacy_scripting"
 // Option configures a Client in New.
 type Option func(*Client) error
 
-// WithHTTPClient makes the client send its requests through hc. The client
-// never sets a global timeout of its own; bound calls with their context.
+// WithHTTPClient makes the client send its requests through a copy of hc
+// (its transport, cookie jar and timeout). The copy refuses redirects, as
+// the default client does (see ErrRedirect), whatever hc.CheckRedirect
+// says; hc itself is not modified. The client never sets a global timeout
+// of its own; bound calls with their context.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
 			return errors.New("nil *http.Client")
 		}
-		c.httpClient = hc
+		c.httpClient = refusingRedirects(hc)
 		return nil
 	}
 }
@@ -115,8 +118,9 @@ func WithInsecureHTTP() Option {
 }
 
 // WithTokenHook registers fn to be called with the new tokens after every
-// successful token grant: the login in Connect and every refresh. Use it to
-// persist a rotated refresh token. fn runs synchronously on the goroutine
+// successful token grant: the login in Connect and every refresh (with the
+// refresh token kept when the server sent no new one). Use it to persist a
+// rotated refresh token. fn runs synchronously on the goroutine
 // that obtained the token; keep it short and do not call the client from
 // it.
 func WithTokenHook(fn func(Token)) Option {

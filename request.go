@@ -15,13 +15,20 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 const (
-	// maxResponseBody bounds how much of a JSON response the client reads.
-	maxResponseBody = 64 << 20
+	// maxResponseBody bounds how much of a response the client reads,
+	// unless the call sets its own bound (apiCall.maxBody). A full page of
+	// 500 nodes is about 1 MiB.
+	maxResponseBody = 16 << 20
 	// maxBodySnippet bounds how much of an unexpected body an error quotes.
 	maxBodySnippet = 256
+	// maxServerText bounds each text field of an error document that an
+	// *APIError keeps (message, debugInfo, OAuth error and description).
+	maxServerText = 1024
 )
 
 // apiCall describes one request to DRACOON.
@@ -45,6 +52,12 @@ type apiCall struct {
 	// secrets lists strings (such as a password) that must be removed from
 	// anything this call puts into an error or a log record.
 	secrets []string
+	// secretReply marks a call whose successful response carries secrets
+	// the client does not know yet (new tokens): errors never quote it.
+	secretReply bool
+	// maxBody overrides maxResponseBody for calls whose answers may be
+	// larger; 0 means the default.
+	maxBody int64
 }
 
 // rawResponse is a response read completely.
@@ -97,6 +110,9 @@ func (c *Client) do(ctx context.Context, call *apiCall, out any) error {
 			}
 		}
 		resp, err := c.roundTrip(ctx, call, body, contentType, token, attempt)
+		if re, ok := errors.AsType[*ResponseError](err); ok {
+			return re
+		}
 		if err != nil {
 			rerr := &RequestError{Method: call.method, URL: target, Err: err}
 			if ctx.Err() != nil {
@@ -203,12 +219,20 @@ func (c *Client) roundTrip(ctx context.Context, call *apiCall, body []byte, cont
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
+	limit := call.maxBody
+	if limit <= 0 {
+		limit = maxResponseBody
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %d response: %w", resp.StatusCode, err)
 	}
-	if len(data) > maxResponseBody {
-		return nil, fmt.Errorf("response larger than %d bytes", maxResponseBody)
+	if int64(len(data)) > limit {
+		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			return nil, &ResponseError{Method: call.method, URL: c.endpoint(call.path), StatusCode: resp.StatusCode,
+				ContentType: resp.Header.Get("Content-Type"), Err: fmt.Errorf("body larger than %d bytes", limit)}
+		}
+		data = data[:limit] // an error response: its beginning is enough
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "dracoon: request",
 		slog.String("method", call.method), slog.String("path", call.path), slog.Int("attempt", attempt),
@@ -255,10 +279,10 @@ func (c *Client) apiError(call *apiCall, target string, resp *rawResponse) *APIE
 		if eb.ErrorCode != nil {
 			e.ErrorCode = *eb.ErrorCode
 		}
-		e.Message = c.redact(eb.Message, call.secrets)
-		e.DebugInfo = c.redact(eb.DebugInfo, call.secrets)
-		e.OAuthError = c.redact(eb.Error, call.secrets)
-		e.OAuthDescription = c.redact(eb.ErrorDescription, call.secrets)
+		e.Message = c.serverText(eb.Message, call.secrets)
+		e.DebugInfo = c.serverText(eb.DebugInfo, call.secrets)
+		e.OAuthError = c.serverText(eb.Error, call.secrets)
+		e.OAuthDescription = c.serverText(eb.ErrorDescription, call.secrets)
 		return e
 	}
 	e.Body = c.snippet(resp.body, call.secrets)
@@ -272,8 +296,11 @@ func (c *Client) decode(call *apiCall, target string, resp *rawResponse, out any
 	}
 	ct := resp.header.Get("Content-Type")
 	fail := func(err error) error {
-		return &ResponseError{Method: call.method, URL: target, StatusCode: resp.status, ContentType: ct,
-			Body: c.snippet(resp.body, call.secrets), Err: err}
+		re := &ResponseError{Method: call.method, URL: target, StatusCode: resp.status, ContentType: ct, Err: err}
+		if !call.secretReply {
+			re.Body = c.snippet(resp.body, call.secrets)
+		}
+		return re
 	}
 	if s, ok := out.(*string); ok {
 		*s = string(resp.body)
@@ -284,6 +311,9 @@ func (c *Client) decode(call *apiCall, target string, resp *rawResponse, out any
 		return fail(errors.New("empty body, expected JSON"))
 	case !isJSON(ct):
 		return fail(errors.New("expected a JSON content type"))
+	}
+	if err := responseLimits.check(resp.body); err != nil {
+		return fail(err)
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
 		return fail(fmt.Errorf("malformed JSON: %w", err))
@@ -300,14 +330,70 @@ func isJSON(contentType string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
-// snippet returns the beginning of body as text, without secrets.
-func (c *Client) snippet(body []byte, extra []string) string {
-	s := strings.ToValidUTF8(string(body), "\uFFFD")
-	s = c.redact(s, extra)
-	if r := []rune(s); len(r) > maxBodySnippet {
-		s = string(r[:maxBodySnippet]) + "…"
+// serverText makes a text field of an error document safe to keep and
+// show: without secrets, without control characters (which could drive the
+// terminal an error is printed on) and cut to maxServerText characters.
+// Redaction comes first, so the cut cannot expose part of a secret.
+func (c *Client) serverText(s string, secrets []string) string {
+	s = withoutControls(c.redact(s, secrets))
+	if i := runeOffset(s, maxServerText); i < len(s) {
+		s = s[:i] + "…"
 	}
 	return s
+}
+
+// withoutControls replaces control characters (C0, DEL and C1) and
+// invalid UTF-8 with U+FFFD.
+func withoutControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// snippet returns the beginning of body as text, without secrets. It
+// looks only at a window of the body large enough for maxBodySnippet
+// characters plus any secret that starts among them, so a large body costs
+// no more than a small one.
+func (c *Client) snippet(body []byte, extra []string) string {
+	secrets := c.secrets(extra)
+	longest := 0
+	for _, s := range secrets {
+		longest = max(longest, len(s)*maxFormExpansion)
+	}
+	window := min(len(body), utf8.UTFMax*maxBodySnippet+longest)
+	s := string(body[:window])
+	limit := len(s)
+	truncated := window < len(body)
+	if truncated {
+		// Matches starting in the last longest bytes may be cut off by
+		// the window: drop that stretch.
+		limit = max(0, limit-longest)
+		for limit > 0 && limit < len(s) && !utf8.RuneStart(s[limit]) {
+			limit--
+		}
+	}
+	s = withoutControls(redactSecrets(s, secrets, limit))
+	if i := runeOffset(s, maxBodySnippet); i < len(s) {
+		s, truncated = s[:i], true
+	}
+	if truncated {
+		s += "…"
+	}
+	return s
+}
+
+// runeOffset returns the byte offset of the n-th rune of s, or len(s).
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 // doJSON sends ac and decodes the JSON answer into a new T.

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -101,19 +103,38 @@ func retryableTransportError(err error) bool {
 	return errors.As(err, &oe)
 }
 
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+// maxDuration is the longest time.Duration, about 292 years.
+const maxDuration = time.Duration(math.MaxInt64)
+
+// seconds converts a count of seconds from the server, clamping it to
+// [0, maxDuration] so that a huge value cannot wrap around.
+func seconds(n int64) time.Duration {
+	switch {
+	case n <= 0:
+		return 0
+	case n > int64(maxDuration/time.Second):
+		return maxDuration
+	}
+	return time.Duration(n) * time.Second
+}
+
+// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP
+// date. It returns 0 when the header is absent, malformed or in the past,
+// and clamps huge values to maxDuration instead of letting them wrap
+// around to a negative wait. Such a wait exceeds every
+// RetryPolicy.MaxRetryAfter, so the client gives up at once.
 func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return seconds(secs)
+	} else if errors.Is(err, strconv.ErrRange) {
+		return seconds(secs) // ParseInt saturated at the int64 limit
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
+		if d := t.Sub(now); d > 0 { // Sub saturates instead of wrapping
 			return d
 		}
 	}

@@ -69,7 +69,7 @@ type tokenResponse struct {
 func (r *tokenResponse) token(issued time.Time) Token {
 	t := Token{AccessToken: r.AccessToken, RefreshToken: r.RefreshToken, TokenType: r.TokenType, Scope: r.Scope}
 	if r.ExpiresIn > 0 {
-		t.Expiry = issued.Add(time.Duration(r.ExpiresIn) * time.Second)
+		t.Expiry = issued.Add(seconds(r.ExpiresIn)) // clamped: a huge value must not wrap into the past
 	}
 	return t
 }
