@@ -61,7 +61,12 @@ func (e *Emulator) controlRoutes() http.Handler {
 		controlFail(w, http.StatusNotFound, "unknown control endpoint")
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
-		w.Header().Set("Allow", allowedMethods(r, req.URL.Path))
+		allow := allowedMethods(r, req.URL.Path)
+		if allow == "" {
+			controlFail(w, http.StatusNotFound, "unknown control endpoint")
+			return
+		}
+		w.Header().Set("Allow", allow)
 		controlFail(w, http.StatusMethodNotAllowed, "method not allowed")
 	})
 	r.Route(controlPrefix, func(r chi.Router) {

@@ -74,8 +74,15 @@ func (e *Emulator) notFound(w http.ResponseWriter, r *http.Request) {
 
 // methodNotAllowed answers a known route with the wrong method, naming
 // the methods the route has in an Allow header (RFC 9110 §15.5.6).
+// A method chi does not know reaches here for any path: where no method
+// is allowed the path does not exist, and the answer is 404.
 func (e *Emulator) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", allowedMethods(e.router, r.URL.Path))
+	allow := allowedMethods(e.router, r.URL.Path)
+	if allow == "" {
+		e.notFound(w, r)
+		return
+	}
+	w.Header().Set("Allow", allow)
 	writeError(w, newAPIError(http.StatusMethodNotAllowed, 0, "Request method '"+r.Method+"' is not supported"))
 }
 

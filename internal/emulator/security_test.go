@@ -330,11 +330,14 @@ func TestMethodNotAllowedHasAllow(t *testing.T) {
 		{call(t, srv, "GET", "/oauth/token", nil), "POST"},
 		{ctl(t, srv, "DELETE", "/_emulator/info", nil), "GET, HEAD"},
 		{ctl(t, srv, "PUT", "/_emulator/faults", nil), "GET, HEAD, POST, DELETE"},
+		{call(t, srv, "BREW", "/api/v4/public/time", nil), "GET, HEAD"},
 	} {
 		if c.r.status != 405 || c.r.header.Get("Allow") != c.allow {
 			t.Errorf("405 %d with Allow %q, want %q", c.r.status, c.r.header.Get("Allow"), c.allow)
 		}
 	}
+	// An unknown method on an unknown path is a 404, not a 405 allowing nothing.
+	wantError(t, call(t, srv, "BREW", "/api/v4/nodes//", nil), 404, 0)
 }
 
 // rawConn dials srv and returns the connection with a generous overall
