@@ -73,6 +73,10 @@ func ProgressDeadlines(h http.Handler, d time.Duration) http.Handler {
 			r.Body = body
 		}
 		h.ServeHTTP(&progressWriter{ResponseWriter: w, rc: rc, d: d}, r)
+		// net/http writes buffered output (or a header-only answer) after
+		// the handler: give that a fresh deadline too, however long the
+		// handler took.
+		_ = rc.SetWriteDeadline(time.Now().Add(d))
 		if body != nil && !body.done {
 			// net/http drains an unread body after the handler; a stalled
 			// peer must not hold the connection there either.

@@ -397,28 +397,37 @@ func TestStalledConnectionsClosed(t *testing.T) {
 }
 
 // Finding 15: the progress deadline moves with every read, so a body that
-// keeps coming takes longer than the timeout and still succeeds.
+// keeps coming takes longer than the timeout and still succeeds, also when
+// the answer has no body (revocation: header only, written after the
+// handler).
 func TestSlowProgressingBodyAccepted(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, dracoontest.WithTimeouts(dracoontest.Timeouts{Progress: 2 * time.Second}))
-	body := url.Values{"grant_type": {"password"}, "username": {srv.AdminLogin}, "password": {srv.AdminPassword},
-		"client_id": {srv.PublicClientID}, "pad": {strings.Repeat("x", 200)}}.Encode()
-	c := rawConn(t, srv)
-	fmt.Fprintf(c, "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", len(body))
-	const pieces = 10
-	step := len(body)/pieces + 1
-	for i := 0; i < len(body); i += step {
-		if _, err := io.WriteString(c, body[i:min(i+step, len(body))]); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(300 * time.Millisecond) // 10 × 0.3 s > 2 s in total
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("slow but steady body: %d", resp.StatusCode)
+	srv := dracoontest.NewServer(t, dracoontest.WithTimeouts(dracoontest.Timeouts{Progress: 2 * time.Second}))
+	for _, c := range []struct{ path, body string }{
+		{"/oauth/token", url.Values{"grant_type": {"password"}, "username": {srv.AdminLogin}, "password": {srv.AdminPassword},
+			"client_id": {srv.PublicClientID}, "pad": {strings.Repeat("x", 200)}}.Encode()},
+		{"/oauth/revoke", url.Values{"token": {"unknown"}, "client_id": {srv.PublicClientID}, "pad": {strings.Repeat("x", 200)}}.Encode()},
+	} {
+		t.Run(strings.TrimPrefix(c.path, "/oauth/"), func(t *testing.T) {
+			t.Parallel()
+			conn := rawConn(t, srv)
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", c.path, len(c.body))
+			const pieces = 10
+			step := len(c.body)/pieces + 1
+			for i := 0; i < len(c.body); i += step {
+				if _, err := io.WriteString(conn, c.body[i:min(i+step, len(c.body))]); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(300 * time.Millisecond) // 10 × 0.3 s > 2 s in total
+			}
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("slow but steady body: %d", resp.StatusCode)
+			}
+		})
 	}
 }
