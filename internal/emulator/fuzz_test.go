@@ -122,11 +122,11 @@ func (f *fuzzEmulator) login(t *testing.T) string {
 
 // Fuzz flags.
 const (
-	fuzzOwnMethod  = 1 << iota // use the fuzzed method instead of the route's
-	fuzzAuth                   // send the admin's bearer token
-	fuzzControl                // send the control token (GET controls only)
-	fuzzJSONType               // declare the body as JSON when ctype is empty
-	fuzzHEAD                   // send HEAD
+	fuzzOwnMethod = 1 << iota // use the fuzzed method instead of the route's
+	fuzzAuth                  // send the admin's bearer token
+	fuzzControl               // send the control token (GET controls only)
+	fuzzJSONType              // declare the body as JSON when ctype is empty
+	fuzzHEAD                  // send HEAD
 )
 
 // FuzzHandlers sends arbitrary methods, path parameters, queries, headers
