@@ -11,7 +11,14 @@
 // public.go, config.go, nodes.go, control.go) and small shared helpers
 // written once (respond.go for JSON and DRACOON errors, list.go for
 // paging/filter/sort, auth.go for the token check, ids.go for ids and
-// random strings, clock.go for time).
+// random strings, clock.go for time and the one date parser, names.go for
+// name and text validation, deadlines.go for the connection timeouts that
+// cmd/dracoon-emulator and dracoontest apply).
+//
+// Hostile input is refused in the shared helpers, so every handler inherits
+// it: decodeJSON (JSON content type, UTF-8, no lone surrogates), parseDate
+// and apiTime (years 1–9999), validateNodeName and validateText. The test
+// controls need the per-run control token (control.go).
 package emulator
 
 import (
