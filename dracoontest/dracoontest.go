@@ -41,6 +41,10 @@ type Server struct {
 	// PublicClientID is the pre-registered public client
 	// ("dracoon_legacy_scripting", empty secret).
 	PublicClientID string
+	// ControlToken guards the emulator's HTTP test controls under
+	// /_emulator (send it as "Authorization: Bearer <token>" or in the
+	// X-Emulator-Control-Token header). The Server's methods need no token.
+	ControlToken string
 
 	emu *emulator.Emulator
 	hts *httptest.Server
@@ -49,6 +53,7 @@ type Server struct {
 type config struct {
 	emu        emulator.Config
 	middleware []func(http.Handler) http.Handler
+	timeouts   emulator.Timeouts
 }
 
 // Option configures NewServer.
@@ -112,6 +117,24 @@ func WithMiddleware(mw func(http.Handler) http.Handler) Option {
 	return func(c *config) { c.middleware = append(c.middleware, mw) }
 }
 
+// Timeouts bound stalled connections (see WithTimeouts). Zero fields take
+// the defaults: 10 s to read a request header, 2 min for an idle
+// keep-alive connection, 1 min for each single body read or response write
+// that makes no progress. No timeout limits a whole transfer.
+type Timeouts struct {
+	ReadHeader time.Duration
+	Idle       time.Duration
+	Progress   time.Duration
+}
+
+// WithTimeouts sets the server's connection timeouts, e.g. short ones for
+// a test of a stalling client.
+func WithTimeouts(t Timeouts) Option {
+	return func(c *config) {
+		c.timeouts = emulator.Timeouts{ReadHeader: t.ReadHeader, Idle: t.Idle, Progress: t.Progress}
+	}
+}
+
 // NewServer starts an emulator on a loopback port and stops it when the
 // test and its subtests have finished.
 func NewServer(tb testing.TB, opts ...Option) *Server {
@@ -131,15 +154,22 @@ func Start(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&c)
 	}
+	// The listener comes first: its address is the emulator's base URL,
+	// which OAuth redirects and the control API's Host check rely on.
+	hts := httptest.NewUnstartedServer(http.NotFoundHandler())
+	c.emu.ExternalURL = "http://" + hts.Listener.Addr().String()
 	emu, err := emulator.New(c.emu)
 	if err != nil {
+		hts.Close()
 		return nil, err
 	}
 	h := emu.Handler()
 	for i := len(c.middleware) - 1; i >= 0; i-- {
 		h = c.middleware[i](h)
 	}
-	hts := httptest.NewServer(h)
+	hts.Config.Handler = h
+	emulator.ConfigureServer(hts.Config, c.timeouts)
+	hts.Start()
 	id, secret := emu.ConfidentialClient()
 	return &Server{
 		URL:            hts.URL,
@@ -149,6 +179,7 @@ func Start(opts ...Option) (*Server, error) {
 		ClientID:       id,
 		ClientSecret:   secret,
 		PublicClientID: emulator.PublicClientID,
+		ControlToken:   emu.ControlToken(),
 		emu:            emu,
 		hts:            hts,
 	}, nil

@@ -7,8 +7,21 @@
 // and serves until SIGINT or SIGTERM. The admin user is "admin"; its
 // password comes from --admin-password, else $DRACOON_EMULATOR_ADMIN_PASSWORD,
 // else it is generated and printed on stderr. The confidential OAuth
-// client's credentials are printed on stderr too; GET /_emulator/info
-// returns all of them as JSON.
+// client's credentials and the control token are printed on stderr too.
+// The control token ($DRACOON_EMULATOR_CONTROL_TOKEN, else random) guards
+// the test controls under /_emulator: send it as
+// "Authorization: Bearer <token>" (or X-Emulator-Control-Token); with it,
+// GET /_emulator/info returns all credentials as JSON.
+//
+// The base URL of absolute URLs (OAuth callback, s3Hosts) is
+// --external-url, else the listener's address; the request's Host header
+// is never trusted. Binding beyond loopback (e.g. --addr 0.0.0.0:8080)
+// exposes a test server with known credentials: the command warns loudly.
+//
+// Stalled connections are closed: --read-header-timeout (10 s),
+// --idle-timeout (2 min) and --progress-timeout (1 min without progress on
+// a single body read or response write). Transfers of any length work as
+// long as bytes keep moving.
 package main
 
 import (
@@ -20,6 +33,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"syscall"
@@ -31,6 +45,10 @@ import (
 // EnvAdminPassword names the environment variable read when
 // --admin-password is not given.
 const EnvAdminPassword = "DRACOON_EMULATOR_ADMIN_PASSWORD"
+
+// EnvControlToken names the environment variable that fixes the control
+// token (default: random per run).
+const EnvControlToken = "DRACOON_EMULATOR_CONTROL_TOKEN"
 
 // shutdownTimeout bounds the graceful shutdown.
 const shutdownTimeout = 5 * time.Second
@@ -58,7 +76,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	crypto := fs.Bool("crypto", false, "enable client-side encryption for the tenant")
 	accessTTL := fs.Duration("access-token-lifetime", emulator.DefaultAccessTokenLifetime, "access token lifetime")
 	refreshTTL := fs.Duration("refresh-token-lifetime", emulator.DefaultRefreshTokenLifetime, "refresh token lifetime")
-	externalURL := fs.String("external-url", "", "base URL for absolute URLs (default: from each request's Host)")
+	externalURL := fs.String("external-url", "", "base URL clients use (default: http://<listen address>)")
+	headerTimeout := fs.Duration("read-header-timeout", emulator.DefaultReadHeaderTimeout, "time to read a request header")
+	idleTimeout := fs.Duration("idle-timeout", emulator.DefaultIdleTimeout, "time a keep-alive connection may stay idle")
+	progressTimeout := fs.Duration("progress-timeout", emulator.DefaultProgressTimeout, "time a single body read or response write may stall")
 	verbose := fs.Bool("v", false, "log every request (method, path, status) on stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -74,6 +95,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	base := *externalURL
+	if base == "" {
+		base = listenerURL(ln.Addr())
+	}
 	emu, err := emulator.New(emulator.Config{
 		AdminPassword:         *password,
 		AccessTokenLifetime:   *accessTTL,
@@ -82,16 +111,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		S3EnforceDirectUpload: *s3Enforce,
 		CryptoEnabled:         *crypto,
 		Logger:                logger,
-		ExternalURL:           *externalURL,
+		ExternalURL:           base,
+		ControlToken:          os.Getenv(EnvControlToken),
 	})
 	if err != nil {
+		ln.Close()
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
+	srv := &http.Server{Handler: emu.Handler()}
+	emulator.ConfigureServer(srv, emulator.Timeouts{ReadHeader: *headerTimeout, Idle: *idleTimeout, Progress: *progressTimeout})
+	if !isLoopback(ln.Addr()) {
+		logger.Warn("listening beyond loopback: anyone who can reach this address can use the seeded credentials; the test controls still need the control token", "addr", ln.Addr().String())
+		fmt.Fprintf(stderr, "WARNING: dracoon-emulator listens on %s, beyond loopback. It is a test server with known credentials; keep it off untrusted networks.\n", ln.Addr())
 	}
-	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	// Credentials go to stderr first, so that a reader of the stdout line
 	// finds them already written.
 	if emu.AdminPasswordGenerated() {
@@ -99,6 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	id, secret := emu.ConfidentialClient()
 	fmt.Fprintf(stderr, "OAuth clients: %q (public, empty secret) and %q with secret %s\n", emulator.PublicClientID, id, secret)
+	fmt.Fprintf(stderr, "control token for %s/_emulator/* (Authorization: Bearer <token>): %s\n", emu.ExternalURL(), emu.ControlToken())
 	if _, err := fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr()); err != nil {
 		ln.Close()
 		return err
@@ -120,4 +153,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// listenerURL is the default base URL for a listener: its address, with
+// 127.0.0.1 in place of an unspecified one (0.0.0.0, ::), which no client
+// can connect to (a dual-stack "::" listener accepts IPv4 loopback too).
+func listenerURL(a net.Addr) string {
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	ip := ap.Addr()
+	if ip.IsUnspecified() {
+		ip = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+	}
+	return "http://" + netip.AddrPortFrom(ip, ap.Port()).String()
+}
+
+// isLoopback reports whether a listener accepts loopback connections only.
+func isLoopback(a net.Addr) bool {
+	ap, err := netip.ParseAddrPort(a.String())
+	return err == nil && ap.Addr().Unmap().IsLoopback()
 }

@@ -129,8 +129,21 @@ func TestBinarySIGINT(t *testing.T) {
 	if !ok {
 		t.Fatalf("first line %q", sc.Text())
 	}
-	// The generated password is on stderr; /_emulator/info has it too.
-	resp, err := http.Get(base + "/_emulator/info")
+	// stderr is copied by a goroutine of os/exec: give it a moment.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(stderr.String(), "control token"); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	token := controlToken(t, stderr.String())
+	// The generated password is on stderr; /_emulator/info has it too, but
+	// only for a holder of the control token.
+	if resp, err := http.Get(base + "/_emulator/info"); err != nil || resp.StatusCode != 401 {
+		t.Fatalf("info without the control token: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	req, _ := http.NewRequest("GET", base+"/_emulator/info", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,14 +152,10 @@ func TestBinarySIGINT(t *testing.T) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&info)
 	resp.Body.Close()
-	// stderr is copied by a goroutine of os/exec: give it a moment.
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(stderr.String(), "generated password"); {
-		time.Sleep(20 * time.Millisecond)
-	}
 	if info.AdminPassword == "" || !strings.Contains(stderr.String(), info.AdminPassword) {
 		t.Fatalf("generated password not reported (stderr %q)", stderr.String())
 	}
-	req, _ := http.NewRequest("POST", base+"/oauth/token", strings.NewReader(url.Values{
+	req, _ = http.NewRequest("POST", base+"/oauth/token", strings.NewReader(url.Values{
 		"grant_type": {"password"}, "username": {"admin"}, "password": {info.AdminPassword},
 	}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -180,4 +189,91 @@ func TestBinarySIGINT(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("no exit after SIGINT")
 	}
+}
+
+// controlToken finds the control token in the startup lines on stderr.
+func controlToken(t *testing.T, stderr string) string {
+	t.Helper()
+	for line := range strings.SplitSeq(stderr, "\n") {
+		if strings.HasPrefix(line, "control token") {
+			_, tok, _ := strings.Cut(line, "): ")
+			if tok != "" {
+				return tok
+			}
+		}
+	}
+	t.Fatalf("no control token on stderr: %q", stderr)
+	return ""
+}
+
+// startRun runs the command in-process and returns its base URL, its
+// stderr and a stop function that waits for run to return.
+func startRun(t *testing.T, args ...string) (string, *testutil.SyncBuffer, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	stderr := &testutil.SyncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, pw, stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("reading the first line: %v (stderr: %s)", err, stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	base, _ := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	return base, stderr, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run returned %v", err)
+		}
+	}
+}
+
+// TestControlTokenAndLoopbackWarning: the control token printed at startup
+// opens the controls, nothing else does; binding all interfaces warns on
+// stderr and in the log.
+func TestControlTokenAndLoopbackWarning(t *testing.T) {
+	base, stderr, stop := startRun(t, "--addr", "127.0.0.1:0")
+	token := controlToken(t, stderr.String())
+	if strings.Contains(stderr.String(), "WARNING") {
+		t.Errorf("warning for a loopback listener: %s", stderr.String())
+	}
+	for _, c := range []struct {
+		header string
+		want   int
+	}{{"", 401}, {"Bearer nope", 401}, {"Bearer " + token, 200}} {
+		req, _ := http.NewRequest("GET", base+"/_emulator/clock", nil)
+		if c.header != "" {
+			req.Header.Set("Authorization", c.header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("Authorization %q: %d, want %d", c.header, resp.StatusCode, c.want)
+		}
+	}
+	stop()
+
+	base, stderr, stop = startRun(t, "--addr", "0.0.0.0:0")
+	defer stop()
+	out := stderr.String()
+	if !strings.Contains(out, "WARNING: dracoon-emulator listens on") || !strings.Contains(out, "level=WARN") {
+		t.Fatalf("no loud warning for 0.0.0.0: %s", out)
+	}
+	if !strings.Contains(out, "control token for http://127.0.0.1:") {
+		t.Errorf("base URL for 0.0.0.0 is not the loopback address: %s", out)
+	}
+	port := base[strings.LastIndex(base, ":")+1:]
+	resp, err := http.Get("http://127.0.0.1:" + port + "/api/v4/public/time")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
 }

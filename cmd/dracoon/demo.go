@@ -111,7 +111,8 @@ func serveLoopback(h http.Handler) (string, func(), error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("listen on loopback: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h}
+	emulator.ConfigureServer(srv, emulator.Timeouts{}) // header, idle and per-read/write progress timeouts
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			panic(err) // cannot happen on a fresh listener

@@ -214,6 +214,10 @@ func (e *Emulator) handleUpdateAccount(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errTooLong)
 			return
 		}
+		if f != nil && validateText(*f) != nil {
+			writeError(w, validateText(*f))
+			return
+		}
 	}
 	for _, f := range []*string{req.UserName, req.FirstName, req.LastName} {
 		if f != nil && strings.TrimSpace(*f) == "" {

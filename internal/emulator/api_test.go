@@ -170,54 +170,54 @@ func TestUnknownRoutes(t *testing.T) {
 func TestControlAPI(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	info := call(t, srv, "GET", "/_emulator/info", nil).json(t)
+	info := ctl(t, srv, "GET", "/_emulator/info", nil).json(t)
 	if info["adminPassword"] != srv.AdminPassword || info["confidentialClientSecret"] != srv.ClientSecret {
 		t.Fatalf("info: %v", info)
 	}
-	r := call(t, srv, "POST", "/_emulator/faults", strings.NewReader(`{"method":"GET","path":"^/api/v4/public/time$","count":2,"status":503}`))
+	r := ctl(t, srv, "POST", "/_emulator/faults", strings.NewReader(`{"method":"GET","path":"^/api/v4/public/time$","count":2,"status":503}`))
 	if r.status != 201 {
 		t.Fatalf("add fault: %d %s", r.status, r.body)
 	}
-	if r := call(t, srv, "POST", "/_emulator/faults", strings.NewReader(`{"count":0,"status":503}`)); r.status != 400 {
+	if r := ctl(t, srv, "POST", "/_emulator/faults", strings.NewReader(`{"count":0,"status":503}`)); r.status != 400 {
 		t.Fatalf("invalid fault accepted: %d", r.status)
 	}
 	var list []map[string]any
-	if err := json.Unmarshal(call(t, srv, "GET", "/_emulator/faults", nil).body, &list); err != nil || len(list) != 1 || list[0]["remaining"] != float64(2) {
+	if err := json.Unmarshal(ctl(t, srv, "GET", "/_emulator/faults", nil).body, &list); err != nil || len(list) != 1 || list[0]["remaining"] != float64(2) {
 		t.Fatalf("faults: %v %v", list, err)
 	}
 	wantError(t, call(t, srv, "GET", "/api/v4/public/time", nil), 503, 0)
-	if r := call(t, srv, "DELETE", "/_emulator/faults", nil); r.status != 204 {
+	if r := ctl(t, srv, "DELETE", "/_emulator/faults", nil); r.status != 204 {
 		t.Fatalf("clear: %d", r.status)
 	}
 	if r := call(t, srv, "GET", "/api/v4/public/time", nil); r.status != 200 {
 		t.Fatalf("after clear: %d", r.status)
 	}
 	before := srv.Now()
-	r = call(t, srv, "POST", "/_emulator/clock/advance", strings.NewReader(`{"seconds":3600}`))
+	r = ctl(t, srv, "POST", "/_emulator/clock/advance", strings.NewReader(`{"seconds":3600}`))
 	if r.status != 200 || srv.Now().Sub(before) < time.Hour {
 		t.Fatalf("advance: %d, moved %v", r.status, srv.Now().Sub(before))
 	}
-	code := call(t, srv, "POST", "/_emulator/oauth/code", strings.NewReader(`{"login":"admin","clientId":"`+srv.ClientID+`"}`)).json(t)["code"]
+	code := ctl(t, srv, "POST", "/_emulator/oauth/code", strings.NewReader(`{"login":"admin","clientId":"`+srv.ClientID+`"}`)).json(t)["code"]
 	if code == nil || code == "" {
 		t.Fatal("no code from the control API")
 	}
 	tk := login(t, srv)
-	room := call(t, srv, "POST", "/_emulator/rooms", strings.NewReader(`{"name":"Quick"}`))
+	room := ctl(t, srv, "POST", "/_emulator/rooms", strings.NewReader(`{"name":"Quick"}`))
 	if room.status != 201 {
 		t.Fatalf("room: %d %s", room.status, room.body)
 	}
-	if r := call(t, srv, "POST", "/_emulator/tokens/expire", nil); r.status != 200 {
+	if r := ctl(t, srv, "POST", "/_emulator/tokens/expire", nil); r.status != 200 {
 		t.Fatalf("expire: %d", r.status)
 	}
 	wantError(t, api(t, srv, tk.Access, "GET", "/user/ping", ""), 401, -10012)
-	if r := call(t, srv, "POST", "/_emulator/reset", nil); r.status != 204 {
+	if r := ctl(t, srv, "POST", "/_emulator/reset", nil); r.status != 204 {
 		t.Fatalf("reset: %d", r.status)
 	}
 	tk = login(t, srv)
 	if l := api(t, srv, tk.Access, "GET", "/nodes", "").json(t); l["range"].(map[string]any)["total"] != float64(0) {
 		t.Fatalf("rooms survive a reset: %v", l)
 	}
-	if r := call(t, srv, "GET", "/_emulator/nope", nil); r.status != 404 {
+	if r := ctl(t, srv, "GET", "/_emulator/nope", nil); r.status != 404 {
 		t.Fatalf("unknown control: %d", r.status)
 	}
 }

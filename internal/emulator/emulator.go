@@ -11,14 +11,23 @@
 // public.go, config.go, nodes.go, control.go) and small shared helpers
 // written once (respond.go for JSON and DRACOON errors, list.go for
 // paging/filter/sort, auth.go for the token check, ids.go for ids and
-// random strings, clock.go for time).
+// random strings, clock.go for time and the one date parser, names.go for
+// name and text validation, deadlines.go for the connection timeouts that
+// cmd/dracoon-emulator and dracoontest apply).
+//
+// Hostile input is refused in the shared helpers, so every handler inherits
+// it: decodeJSON (JSON content type, UTF-8, no lone surrogates), parseDate
+// and apiTime (years 1–9999), validateNodeName and validateText. The test
+// controls need the per-run control token (control.go).
 package emulator
 
 import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -81,10 +90,19 @@ type Config struct {
 	// Authorization headers are never logged. Nil discards.
 	Logger *slog.Logger
 
-	// ExternalURL, when set, is the base URL used for absolute URLs
-	// (OAuth callback, later presigned URLs). Otherwise the base URL is
-	// taken from each request's Host.
+	// ExternalURL is the base URL clients reach the emulator at, used for
+	// absolute URLs (the OAuth callback, s3Hosts), for the redirect URIs of
+	// the seeded OAuth clients and, besides loopback names, as the only Host
+	// the test controls accept. When empty, the address of the listener a
+	// request arrived on is used; the request's Host header never is.
+	// dracoontest and cmd/dracoon-emulator set it from their listener.
 	ExternalURL string
+
+	// ControlToken protects the test controls under /_emulator: requests
+	// must send it as "Authorization: Bearer <token>" or in the
+	// X-Emulator-Control-Token header. When empty a random token is
+	// generated; ControlToken reports it.
+	ControlToken string
 
 	// AutoApproveLogin, when set to the login of an existing user, makes
 	// GET /oauth/authorize skip the login form and redirect at once with a
@@ -109,9 +127,12 @@ type Emulator struct {
 	adminPassword string
 	generatedPass bool
 	confSecret    string
-	faults        *faultSet
-	handler       http.Handler
-	router        chi.Routes // OAuth and /api/v4, for Routes
+	controlToken  string
+	// externalHost is ExternalURL's host (with port), "" when unset.
+	externalHost string
+	faults       *faultSet
+	handler      http.Handler
+	router       chi.Router // the API router, for Allow headers and route listings
 
 	mu sync.Mutex
 	st *state
@@ -162,6 +183,14 @@ func New(cfg Config) (*Emulator, error) {
 		e.adminPassword = cfg.AdminPassword
 	}
 	e.confSecret = randomString(32)
+	e.controlToken = cfg.ControlToken
+	if e.controlToken == "" {
+		e.controlToken = randomString(32)
+	}
+	if cfg.ExternalURL != "" {
+		u, _ := url.Parse(cfg.ExternalURL)
+		e.externalHost = u.Host
+	}
 	e.st = e.seed()
 	if cfg.AutoApproveLogin != "" && e.st.userByLogin(cfg.AutoApproveLogin) == nil {
 		return nil, fmt.Errorf("emulator: auto-approve login %q is not a user", cfg.AutoApproveLogin)
@@ -173,6 +202,15 @@ func New(cfg Config) (*Emulator, error) {
 // Handler returns the http.Handler serving OAuth, the API and the test
 // controls on one listener.
 func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// ControlToken returns the token that the test controls under /_emulator
+// require (configured or generated). It is a secret: whoever holds it can
+// read the admin password and mint admin codes.
+func (e *Emulator) ControlToken() string { return e.controlToken }
+
+// ExternalURL returns the base URL the emulator builds absolute URLs from
+// ("" when none is configured and the listener address is used).
+func (e *Emulator) ExternalURL() string { return e.cfg.ExternalURL }
 
 // AdminLogin returns the login of the seeded admin user.
 func (e *Emulator) AdminLogin() string { return AdminLogin }
@@ -212,8 +250,7 @@ func (e *Emulator) AdvanceClock(d time.Duration) error {
 	if d < 0 {
 		return errors.New("emulator: the clock only moves forward")
 	}
-	e.clock.advance(d)
-	return nil
+	return e.clock.advance(d)
 }
 
 // Reset restores the seeded state: users, OAuth clients, tokens, codes and
@@ -255,7 +292,11 @@ func (e *Emulator) RevokeAllTokens() int {
 	return n
 }
 
-// baseURL is the externally visible base URL for r (no trailing slash).
+// baseURL is the externally visible base URL (no trailing slash): the
+// configured ExternalURL, else the address of the listener the request
+// arrived on (http.LocalAddrContextKey), else http://localhost. The
+// request's Host header is never used: it is chosen by the client, and
+// OAuth redirects and system info built from it could point anywhere.
 func (e *Emulator) baseURL(r *http.Request) string {
 	if e.cfg.ExternalURL != "" {
 		return e.cfg.ExternalURL
@@ -264,10 +305,12 @@ func (e *Emulator) baseURL(r *http.Request) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && a != nil {
+		if ap, err := netip.ParseAddrPort(a.String()); err == nil {
+			return scheme + "://" + ap.String()
+		}
 	}
-	return scheme + "://" + r.Host
+	return scheme + "://localhost"
 }
 
 func (e *Emulator) useS3() bool { return *e.cfg.UseS3Storage }

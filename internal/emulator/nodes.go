@@ -641,11 +641,11 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 		if ts.in == nil || *ts.in == "" {
 			continue
 		}
-		t, ok := parseAPITime(*ts.in)
-		if !ok {
-			return nil, errInvalidParameter.withDebug("Invalid date-time value")
+		t, err := parseDate(*ts.in)
+		if err != nil {
+			return nil, err
 		}
-		*ts.out = t.Truncate(time.Millisecond)
+		*ts.out = t
 	}
 	for _, id := range req.AdminIDs {
 		if st.users[id] == nil {

@@ -186,7 +186,14 @@ func (e *Emulator) token(r *http.Request) (*tokenResponse, *oauthError) {
 		if ac == nil {
 			return nil, invalidGrant("Invalid authorization code.")
 		}
-		// Single use: the code is gone whatever happens next.
+		if ac.used {
+			// A replayed code: someone else may hold it. RFC 6749 §4.1.2:
+			// revoke what its first exchange issued, and forget it.
+			delete(e.st.codes, h)
+			e.revokeRefreshFamily(ac.issuedRefresh)
+			return nil, invalidGrant("Authorization code was already used; the tokens issued for it are revoked.")
+		}
+		// Single use: a failed exchange consumes the code too.
 		delete(e.st.codes, h)
 		if !ac.expiresAt.After(now) {
 			return nil, invalidGrant("Authorization code expired.")
@@ -198,7 +205,7 @@ func (e *Emulator) token(r *http.Request) (*tokenResponse, *oauthError) {
 		if ac.redirectURI != "" && (!present || given[0] != ac.redirectURI) {
 			return nil, invalidGrant("Redirect URI does not match the authorization request.")
 		}
-		if ac.redirectURI == "" && present && given[0] != "" && !e.redirectAllowed(client, given[0], "") {
+		if ac.redirectURI == "" && present && given[0] != "" && !e.redirectAllowed(client, given[0], e.baseURL(r)) {
 			return nil, invalidGrant("Redirect URI does not match the authorization request.")
 		}
 		u := e.st.users[ac.userID]
@@ -208,7 +215,12 @@ func (e *Emulator) token(r *http.Request) (*tokenResponse, *oauthError) {
 		if oe := userCanLogin(u, now); oe != nil {
 			return nil, oe
 		}
-		return e.issueTokens(client, u, now, nil), nil
+		// The code goes back on record, marked used, so that a replay can
+		// revoke these tokens.
+		e.st.codes[h] = ac
+		resp := e.issueTokens(client, u, now, nil)
+		ac.used, ac.issuedRefresh = true, hashSecret(resp.RefreshToken)
+		return resp, nil
 
 	default: // refresh_token
 		rt := r.PostForm.Get("refresh_token")
@@ -275,9 +287,13 @@ func (e *Emulator) issueTokens(c *oauthClient, u *user, now time.Time, existingR
 	}
 }
 
-// handleRevoke is POST /oauth/revoke (RFC 7009): 200 with an empty body,
-// also for unknown tokens. Revoking a refresh token also revokes the access
-// tokens issued with it.
+// handleRevoke is POST /oauth/revoke (RFC 7009): 200 with an empty body
+// when the token is revoked or unknown (also expired or already revoked).
+// A token issued to another client is not revoked and the request is
+// refused with 400 invalid_client (RFC 7009 §2.1: the server verifies that
+// the token was issued to the requesting client and refuses otherwise), so
+// no caller is told "revoked" for a token that stays valid. Revoking a
+// refresh token also revokes the access tokens issued with it.
 func (e *Emulator) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	if oe := parseForm(r); oe != nil {
 		writeOAuthError(w, oe)
@@ -294,6 +310,8 @@ func (e *Emulator) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+var errRevokeOtherClient = &oauthError{400, "invalid_client", "The token was issued to another client."}
+
 func (e *Emulator) revoke(r *http.Request) *oauthError {
 	client, oe := e.authenticateClient(r)
 	if oe != nil {
@@ -304,23 +322,38 @@ func (e *Emulator) revoke(r *http.Request) *oauthError {
 		return invalidRequest("Missing token.")
 	}
 	h := hashSecret(tok)
-	if at := e.st.access[h]; at != nil && at.clientID == client.id {
+	if at := e.st.access[h]; at != nil {
+		if at.clientID != client.id {
+			return errRevokeOtherClient
+		}
 		delete(e.st.access, h)
 	}
-	if rt := e.st.refresh[h]; rt != nil && rt.clientID == client.id {
-		delete(e.st.refresh, h)
-		for ah, at := range e.st.access {
-			if at.refresh == h {
-				delete(e.st.access, ah)
-			}
+	if rt := e.st.refresh[h]; rt != nil {
+		if rt.clientID != client.id {
+			return errRevokeOtherClient
 		}
+		e.revokeRefreshFamily(h)
 	}
 	return nil
 }
 
-// redirectAllowed reports whether uri is registered for c. base is the
-// request's base URL; empty means "any host" for the template entry (Go
-// test helpers that have no request).
+// revokeRefreshFamily deletes a refresh token and every access token
+// issued with it. Callers hold e.mu.
+func (e *Emulator) revokeRefreshFamily(refresh secretHash) {
+	delete(e.st.refresh, refresh)
+	for ah, at := range e.st.access {
+		if at.refresh == refresh {
+			delete(e.st.access, ah)
+		}
+	}
+}
+
+// redirectAllowed reports whether uri is registered for c. The template
+// entry <base>/oauth/callback stands for the emulator's own base URL:
+// base is e.baseURL(r) (the configured external URL or the listener's
+// address, never the request's Host). An empty base with no external URL
+// configured means "any http(s) host" and is only used by the Go API
+// (AuthorizationCode), whose callers are trusted test code.
 func (e *Emulator) redirectAllowed(c *oauthClient, uri, base string) bool {
 	for _, reg := range c.redirectURIs {
 		if reg != callbackTemplate {

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Media types the API produces. DRACOON (Spring) answers JSON with an
@@ -127,9 +128,36 @@ func writeText(w http.ResponseWriter, status int, s string) {
 // maxJSONBody bounds request bodies the JSON handlers read.
 const maxJSONBody = 1 << 20
 
-// decodeJSON reads a JSON request body into v. Unknown fields are ignored
-// (clients send deprecated ones); an empty body leaves v untouched when
-// allowEmpty is set and is "mandatory fields" otherwise.
+// Errors of decodeJSON for bodies that are not well-formed UTF-8 JSON.
+var (
+	errInvalidChars = newAPIError(400, -80023, "Input contains invalid characters")
+)
+
+// unsupportedMediaType is the 415 a Spring server such as DRACOON's gives
+// a body that is not declared as JSON.
+func unsupportedMediaType(contentType string) *apiError {
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	return newAPIError(http.StatusUnsupportedMediaType, 0, fmt.Sprintf("Content type '%s' not supported", contentType))
+}
+
+// decodeJSON reads a JSON request body into v. It is the one decoder of
+// every JSON endpoint, so each check here holds for all of them:
+//
+//   - a non-empty body must be declared application/json (or
+//     application/*+json, charset UTF-8 if one is named): 415 otherwise;
+//   - the body must be valid UTF-8 and its string escapes must not encode
+//     lone UTF-16 surrogates ("\ud800"), which encoding/json would
+//     silently turn into U+FFFD: 400 -80023 otherwise;
+//   - a body above maxJSONBody is 400 -80007;
+//   - type mismatches give DRACOON's -80005 (boolean) / -80002 (number),
+//     other syntax errors -80013, and an *apiError returned by a field's
+//     UnmarshalJSON (such as apiTime's date check) is passed through.
+//
+// Unknown fields are ignored (clients send deprecated ones); an empty body
+// leaves v untouched when allowEmpty is set and is "mandatory fields"
+// otherwise.
 func decodeJSON(r *http.Request, v any, allowEmpty bool) *apiError {
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
 	if err != nil {
@@ -144,7 +172,17 @@ func decodeJSON(r *http.Request, v any, allowEmpty bool) *apiError {
 		}
 		return errMandatory
 	}
+	if ct := r.Header.Get("Content-Type"); !isJSONContentType(ct) {
+		return unsupportedMediaType(ct)
+	}
+	if !utf8.Valid(data) || hasLoneSurrogate(data) {
+		return errInvalidChars
+	}
 	if err := json.Unmarshal(data, v); err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return ae
+		}
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Type != nil {
 			switch typeErr.Type.Kind() {
@@ -157,6 +195,75 @@ func decodeJSON(r *http.Request, v any, allowEmpty bool) *apiError {
 		return errInvalidJSON
 	}
 	return nil
+}
+
+// hasLoneSurrogate reports whether a JSON text has a \uXXXX escape of a
+// UTF-16 surrogate that is not part of a high-low pair. It only looks at
+// escapes inside strings; the text need not be valid JSON otherwise.
+func hasLoneSurrogate(data []byte) bool {
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if !inString {
+			inString = c == '"'
+			continue
+		}
+		switch c {
+		case '"':
+			inString = false
+		case '\\':
+			if i+1 >= len(data) {
+				return false
+			}
+			if data[i+1] != 'u' {
+				i++ // skip the escaped character
+				continue
+			}
+			u, ok := hex4(data, i+2)
+			if !ok {
+				i++
+				continue
+			}
+			i += 5 // now at the last hex digit
+			switch {
+			case u >= 0xDC00 && u <= 0xDFFF:
+				return true // low surrogate without a high one
+			case u >= 0xD800 && u <= 0xDBFF:
+				if i+2 >= len(data) || data[i+1] != '\\' || data[i+2] != 'u' {
+					return true
+				}
+				low, ok := hex4(data, i+3)
+				if !ok || low < 0xDC00 || low > 0xDFFF {
+					return true
+				}
+				i += 6
+			}
+		}
+	}
+	return false
+}
+
+// hex4 parses the four hex digits at data[at:at+4].
+func hex4(data []byte, at int) (rune, bool) {
+	if at+4 > len(data) {
+		return 0, false
+	}
+	var u rune
+	for _, c := range data[at : at+4] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		u = u<<4 | rune(d)
+	}
+	return u, true
 }
 
 // acceptable reports whether the request's Accept header admits

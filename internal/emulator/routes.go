@@ -45,6 +45,11 @@ func (e *Emulator) routes() http.Handler {
 	api := http.Handler(r)
 	control := e.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == http.MethodHead {
+			// HEAD is served by the GET handler (net/http drops the body).
+			req = req.Clone(req.Context())
+			req.Method = http.MethodGet
+		}
 		if req.URL.Path == controlPrefix || strings.HasPrefix(req.URL.Path, controlPrefix+"/") {
 			control.ServeHTTP(w, req)
 			return
@@ -58,11 +63,6 @@ func (e *Emulator) routes() http.Handler {
 		if e.applyFault(sw, req) {
 			return
 		}
-		if req.Method == http.MethodHead {
-			// HEAD is served by the GET handler (net/http drops the body).
-			req = req.Clone(req.Context())
-			req.Method = http.MethodGet
-		}
 		api.ServeHTTP(sw, req)
 	})
 }
@@ -72,9 +72,39 @@ func (e *Emulator) notFound(w http.ResponseWriter, r *http.Request) {
 	writeError(w, newAPIError(http.StatusNotFound, 0, "No handler found for "+r.Method+" "+r.URL.Path))
 }
 
-// methodNotAllowed answers a known route with the wrong method.
+// methodNotAllowed answers a known route with the wrong method, naming
+// the methods the route has in an Allow header (RFC 9110 §15.5.6).
+// A method chi does not know reaches here for any path: where no method
+// is allowed the path does not exist, and the answer is 404.
 func (e *Emulator) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	allow := allowedMethods(e.router, r.URL.Path)
+	if allow == "" {
+		e.notFound(w, r)
+		return
+	}
+	w.Header().Set("Allow", allow)
 	writeError(w, newAPIError(http.StatusMethodNotAllowed, 0, "Request method '"+r.Method+"' is not supported"))
+}
+
+// probedMethods are the methods allowedMethods tries, in Allow order.
+var probedMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// allowedMethods lists the methods routes has for path, comma-separated.
+// HEAD is allowed wherever GET is (the emulator serves HEAD with the GET
+// handler).
+func allowedMethods(routes chi.Routes, path string) string {
+	var allowed []string
+	hasGet := false
+	for _, m := range probedMethods {
+		ok := routes.Match(chi.NewRouteContext(), m, path)
+		if m == http.MethodGet {
+			hasGet = ok
+		}
+		if ok || (m == http.MethodHead && hasGet) {
+			allowed = append(allowed, m)
+		}
+	}
+	return strings.Join(allowed, ", ")
 }
 
 // statusWriter records the status for the request log and passes

@@ -116,6 +116,10 @@ type authCode struct {
 	redirectURI string // as given to /oauth/authorize ("" when omitted)
 	userID      int64
 	expiresAt   time.Time
+	// used is set by the first successful exchange, issuedRefresh to the
+	// refresh token it issued (revoked with its access tokens on replay).
+	used          bool
+	issuedRefresh secretHash
 }
 
 type accessToken struct {
