@@ -179,8 +179,8 @@ func checkPassword(password string) error {
 	return nil
 }
 
-// UnlockKeyPair fetches the own key pair (GET /api/v4/user/account/keypair,
-// the server's choice of version), decrypts its private key with the
+// UnlockKeyPair fetches the own key pair of the server's choice of version
+// (GET /api/v4/user/account/keypair), decrypts its private key with the
 // encryption password and keeps the plain key pair in the client for
 // later transfers; it also returns it. A wrong password is an error
 // matching ErrWrongEncryptionPassword (crypto.ErrWrongPassword). The
@@ -189,8 +189,8 @@ func (s *AccountService) UnlockKeyPair(ctx context.Context, password string) (*c
 	return s.UnlockKeyPairVersion(ctx, "", password)
 }
 
-// UnlockKeyPairVersion is UnlockKeyPair for the key pair of one version
-// (GET /api/v4/user/account/keypair with version), for users who hold two.
+// UnlockKeyPairVersion is UnlockKeyPair for the key pair of one version,
+// for users who hold two (GET /api/v4/user/account/keypair).
 func (s *AccountService) UnlockKeyPairVersion(ctx context.Context, version crypto.KeyPairVersion, password string) (*crypto.UserKeyPair, error) {
 	if err := firstError(checkKeyPairVersion("version", version), checkPassword(password)); err != nil {
 		return nil, err
