@@ -164,13 +164,15 @@ func (s *AccountService) AllProfileAttributes(ctx context.Context, opts *ListOpt
 
 // SetProfileAttributes adds the attributes of req to the own profile,
 // replacing the values of keys that exist
-// (PUT /api/v4/user/profileAttributes), and returns the profile's
-// attributes.
-func (s *AccountService) SetProfileAttributes(ctx context.Context, req *AttributesRequest) (*AttributeList, error) {
+// (PUT /api/v4/user/profileAttributes). The document promises the
+// profile's attributes in the answer, but servers have been recorded
+// answering with an empty body, so the answer is not read; list them
+// with ListProfileAttributes.
+func (s *AccountService) SetProfileAttributes(ctx context.Context, req *AttributesRequest) error {
 	if err := validate(req); err != nil {
-		return nil, err
+		return err
 	}
-	return doJSON[AttributeList](ctx, s.client, &apiCall{method: http.MethodPut, path: "/api/v4/user/profileAttributes", jsonBody: req})
+	return s.client.do(ctx, &apiCall{method: http.MethodPut, path: "/api/v4/user/profileAttributes", jsonBody: req}, nil)
 }
 
 // DeleteProfileAttribute removes one attribute from the own profile

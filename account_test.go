@@ -20,7 +20,9 @@ func TestAccountEndpoints(t *testing.T) {
 				return firstError(err, expect(err == nil && a.FirstName == "Grace", "%+v", a))
 			}},
 		{"change password", "PUT /api/v4/user/account/password", fakeCall{body: `{"oldPassword":"Old-Secret-1","newPassword":"New-Secret-2"}`},
-			func(t *testing.T, c *Client) error { return c.Account.ChangePassword(ctx, "Old-Secret-1", "New-Secret-2") }},
+			func(t *testing.T, c *Client) error {
+				return c.Account.ChangePassword(ctx, "Old-Secret-1", "New-Secret-2")
+			}},
 		{"profile attributes", "GET /api/v4/user/profileAttributes", fakeCall{query: "filter=key:sw:a&sort=value:asc", answer: attrsJSON},
 			func(t *testing.T, c *Client) error {
 				l, err := c.Account.ListProfileAttributes(ctx, &ListOptions{Filter: "key:sw:a", Sort: "value:asc"})
@@ -28,8 +30,7 @@ func TestAccountEndpoints(t *testing.T) {
 			}},
 		{"set profile attributes", "PUT /api/v4/user/profileAttributes", fakeCall{body: `{"items":[{"key":"a","value":"1"}]}`, answer: attrsJSON},
 			func(t *testing.T, c *Client) error {
-				l, err := c.Account.SetProfileAttributes(ctx, NewAttributesRequest(map[string]string{"a": "1"}))
-				return firstError(err, expect(err == nil && len(l.Items) == 2, "%+v", l))
+				return c.Account.SetProfileAttributes(ctx, NewAttributesRequest(map[string]string{"a": "1"}))
 			}},
 		{"delete profile attribute", "DELETE /api/v4/user/profileAttributes/{key}", fakeCall{},
 			func(t *testing.T, c *Client) error { return c.Account.DeleteProfileAttribute(ctx, "a b?c") }},
@@ -75,8 +76,7 @@ func TestAccountRefusesInvalidRequests(t *testing.T) {
 		{"same password", "newPassword", func(ctx context.Context, c *Client) error { return c.Account.ChangePassword(ctx, "Same-1", "Same-1") }},
 		{"empty old password", "oldPassword", func(ctx context.Context, c *Client) error { return c.Account.ChangePassword(ctx, "", "New-1") }},
 		{"no profile attributes", "items", func(ctx context.Context, c *Client) error {
-			_, err := c.Account.SetProfileAttributes(ctx, NewAttributesRequest(nil))
-			return err
+			return c.Account.SetProfileAttributes(ctx, NewAttributesRequest(nil))
 		}},
 		{"empty key", "key", func(ctx context.Context, c *Client) error { return c.Account.DeleteProfileAttribute(ctx, "") }},
 		{"dot-dot key", "key", func(ctx context.Context, c *Client) error { return c.Account.DeleteProfileAttribute(ctx, "..") }},

@@ -157,7 +157,10 @@ func TestKeyPairEndpoints(t *testing.T) {
 				return firstError(err, expect(err == nil && kp.PrivateKeyContainer.PrivateKey == a.UserKeyPair.PrivateKeyContainer.PrivateKey, "%v", kp))
 			}},
 		{"get by version", "GET /api/v4/user/account/keypair", fakeCall{query: "version=A", answer: a.raw},
-			func(t *testing.T, c *Client) error { _, err := c.Account.KeyPair(ctx, crypto.KeyPairRSA2048); return err }},
+			func(t *testing.T, c *Client) error {
+				_, err := c.Account.KeyPair(ctx, crypto.KeyPairRSA2048)
+				return err
+			}},
 		{"list", "GET /api/v4/user/account/keypairs", fakeCall{answer: "[" + a.raw + "," + b.raw + "]"},
 			func(t *testing.T, c *Client) error {
 				l, err := c.Account.KeyPairs(ctx)

@@ -59,8 +59,14 @@ func TestRolesIterators(t *testing.T) {
 func TestRolesRefuseInvalidRequests(t *testing.T) {
 	runInvalidCases(t, []invalidCase{
 		{"role id 0", "roleId", func(ctx context.Context, c *Client) error { _, err := c.Roles.ListUsers(ctx, 0, nil); return err }},
-		{"negative role id", "roleId", func(ctx context.Context, c *Client) error { _, err := c.Roles.AddGroups(ctx, -4, []int64{1}); return err }},
+		{"negative role id", "roleId", func(ctx context.Context, c *Client) error {
+			_, err := c.Roles.AddGroups(ctx, -4, []int64{1})
+			return err
+		}},
 		{"no users", "ids", func(ctx context.Context, c *Client) error { _, err := c.Roles.AddUsers(ctx, 4, []int64{}); return err }},
-		{"negative group id", "ids[0]", func(ctx context.Context, c *Client) error { _, err := c.Roles.RemoveGroups(ctx, 4, []int64{-9}); return err }},
+		{"negative group id", "ids[0]", func(ctx context.Context, c *Client) error {
+			_, err := c.Roles.RemoveGroups(ctx, 4, []int64{-9})
+			return err
+		}},
 	})
 }
