@@ -125,6 +125,37 @@ func (s *AccountService) SetKeyPair(ctx context.Context, kp *crypto.UserKeyPairC
 	return s.client.do(ctx, &apiCall{method: http.MethodPost, path: "/api/v4/user/account/keypair", jsonBody: kp}, nil)
 }
 
+// CreateKeyPairRequest uploads a new key pair together with the previous
+// private key, so that the server keeps both during a migration (for
+// example from "A" to "RSA-4096") and file keys can be re-encrypted for
+// the new one.
+type CreateKeyPairRequest struct {
+	PrivateKeyContainer crypto.PrivateKeyContainer `json:"privateKeyContainer"`
+	PublicKeyContainer  crypto.PublicKeyContainer  `json:"publicKeyContainer"`
+	PreviousPrivateKey  crypto.PrivateKeyContainer `json:"previousPrivateKey"`
+}
+
+// Validate refuses a new key pair that SetKeyPair would refuse and a
+// previous private key without version or key.
+func (r *CreateKeyPairRequest) Validate() error {
+	kp := crypto.UserKeyPairContainer{PrivateKeyContainer: r.PrivateKeyContainer, PublicKeyContainer: r.PublicKeyContainer}
+	prev := r.PreviousPrivateKey
+	return firstError(validateKeyPairContainer(&kp),
+		checkNotBlank("previousPrivateKey.version", string(prev.Version)),
+		checkKeyPairVersion("previousPrivateKey.version", prev.Version),
+		checkNotBlank("previousPrivateKey.privateKey", prev.PrivateKey))
+}
+
+// MigrateKeyPair uploads a new key pair and keeps the previous private key
+// on the server (POST /api/v4/user/account/keypairs); KeyPairs then lists
+// both.
+func (s *AccountService) MigrateKeyPair(ctx context.Context, req *CreateKeyPairRequest) error {
+	if err := validate(req); err != nil {
+		return err
+	}
+	return s.client.do(ctx, &apiCall{method: http.MethodPost, path: "/api/v4/user/account/keypairs", jsonBody: req}, nil)
+}
+
 // GenerateKeyPair creates a new key pair locally (version "" means
 // DefaultKeyPairVersion, RSA-4096), encrypts its private key with the
 // encryption password and uploads it (POST /api/v4/user/account/keypair).

@@ -168,11 +168,27 @@ func TestKeyPairEndpoints(t *testing.T) {
 			}},
 		{"set", "POST /api/v4/user/account/keypair", fakeCall{body: b.raw},
 			func(t *testing.T, c *Client) error { return c.Account.SetKeyPair(ctx, &b.UserKeyPair) }},
+		{"migrate", "POST /api/v4/user/account/keypairs", fakeCall{body: migrateBody(t, a, b)},
+			func(t *testing.T, c *Client) error {
+				return c.Account.MigrateKeyPair(ctx, &CreateKeyPairRequest{PrivateKeyContainer: b.UserKeyPair.PrivateKeyContainer,
+					PublicKeyContainer: b.UserKeyPair.PublicKeyContainer, PreviousPrivateKey: a.UserKeyPair.PrivateKeyContainer})
+			}},
 		{"delete", "DELETE /api/v4/user/account/keypair", fakeCall{},
 			func(t *testing.T, c *Client) error { return c.Account.DeleteKeyPair(ctx, "") }},
 		{"delete by version", "DELETE /api/v4/user/account/keypair", fakeCall{query: "version=A"},
 			func(t *testing.T, c *Client) error { return c.Account.DeleteKeyPair(ctx, crypto.KeyPairRSA2048) }},
 	})
+}
+
+// migrateBody is the JSON of a migration from prev's to next's key pair.
+func migrateBody(t *testing.T, prev, next keyPairFixture) string {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"privateKeyContainer": next.UserKeyPair.PrivateKeyContainer,
+		"publicKeyContainer": next.UserKeyPair.PublicKeyContainer, "previousPrivateKey": prev.UserKeyPair.PrivateKeyContainer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // uploadedKeyPair records the key pair POSTed to the fake.
@@ -274,5 +290,9 @@ func TestKeyPairsRefuseInvalidRequests(t *testing.T) {
 		{"set nil", "keyPair", func(ctx context.Context, c *Client) error { return c.Account.SetKeyPair(ctx, nil) }},
 		{"set mixed versions", "publicKeyContainer.version", func(ctx context.Context, c *Client) error { return c.Account.SetKeyPair(ctx, &mixed) }},
 		{"set without private key", "privateKeyContainer.privateKey", func(ctx context.Context, c *Client) error { return c.Account.SetKeyPair(ctx, &noKey) }},
+		{"migrate without previous key", "previousPrivateKey.version", func(ctx context.Context, c *Client) error {
+			return c.Account.MigrateKeyPair(ctx, &CreateKeyPairRequest{PrivateKeyContainer: fx.UserKeyPair.PrivateKeyContainer, PublicKeyContainer: fx.UserKeyPair.PublicKeyContainer})
+		}},
+		{"migrate nil", "request", func(ctx context.Context, c *Client) error { return c.Account.MigrateKeyPair(ctx, nil) }},
 	})
 }
