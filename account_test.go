@@ -13,10 +13,10 @@ func TestAccountEndpoints(t *testing.T) {
 	accountJSON := `{"id":7,"customerId":1,"userName":"admin","firstName":"Grace","lastName":"H","isLocked":false,"hasManageableRooms":true,
 		"userRoles":{"items":[]},"language":"en-US","authData":{"method":"basic"},"lockStatus":1,"needsToChangePassword":false}`
 	attrsJSON := `{"range":{"offset":0,"limit":500,"total":2},"items":[{"key":"a","value":"1"},{"key":"b","value":"2"}]}`
-	runEndpointCases(t, []endpointCase{
+	runOpCases(t, []opCase{
 		{"update", "PUT /api/v4/user/account", fakeCall{body: `{"firstName":"Grace","email":"grace@example.com","language":"de-DE"}`, answer: accountJSON},
 			func(t *testing.T, c *Client) error {
-				a, err := c.Account.Update(ctx, &UpdateAccountRequest{FirstName: ptr("Grace"), Email: ptr("grace@example.com"), Language: ptr("de-DE")})
+				a, err := c.Account.Update(ctx, &UpdateAccountRequest{FirstName: ptrTo("Grace"), Email: ptrTo("grace@example.com"), Language: ptrTo("de-DE")})
 				return firstError(err, expect(err == nil && a.FirstName == "Grace", "%+v", a))
 			}},
 		{"change password", "PUT /api/v4/user/account/password", fakeCall{body: `{"oldPassword":"Old-Secret-1","newPassword":"New-Secret-2"}`},
@@ -38,7 +38,7 @@ func TestAccountEndpoints(t *testing.T) {
 }
 
 func TestProfileAttributeKeysAreEscaped(t *testing.T) {
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	var got string
 	f.mux.HandleFunc("DELETE /api/v4/user/profileAttributes/{key}", func(w http.ResponseWriter, r *http.Request) {
 		got = r.PathValue("key")
@@ -66,11 +66,11 @@ func TestAccountRefusesInvalidRequests(t *testing.T) {
 	runInvalidCases(t, []invalidCase{
 		{"nil update", "request", func(ctx context.Context, c *Client) error { _, err := c.Account.Update(ctx, nil); return err }},
 		{"empty first name", "firstName", func(ctx context.Context, c *Client) error {
-			_, err := c.Account.Update(ctx, &UpdateAccountRequest{FirstName: ptr("")})
+			_, err := c.Account.Update(ctx, &UpdateAccountRequest{FirstName: ptrTo("")})
 			return err
 		}},
 		{"bad email", "email", func(ctx context.Context, c *Client) error {
-			_, err := c.Account.Update(ctx, &UpdateAccountRequest{Email: ptr("grace@")})
+			_, err := c.Account.Update(ctx, &UpdateAccountRequest{Email: ptrTo("grace@")})
 			return err
 		}},
 		{"same password", "newPassword", func(ctx context.Context, c *Client) error { return c.Account.ChangePassword(ctx, "Same-1", "Same-1") }},
@@ -84,7 +84,7 @@ func TestAccountRefusesInvalidRequests(t *testing.T) {
 }
 
 func TestChangePasswordKeepsPasswordsOutOfErrors(t *testing.T) {
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	f.handle("PUT /api/v4/user/account/password", fakeCall{status: 400, body: `{"oldPassword":"Old-Secret-1","newPassword":"New-Secret-2"}`,
 		answer: `{"code":400,"message":"Bad Request","debugInfo":"New-Secret-2 breaks the policy","errorCode":-10002}`})
 	err := f.c.Account.ChangePassword(context.Background(), "Old-Secret-1", "New-Secret-2")

@@ -46,7 +46,7 @@ func TestEmulatorUsersGroupsRoles(t *testing.T) {
 	ctx := context.Background()
 
 	req := NewLocalUser("Ada", "Lovelace", "ada@example.com")
-	req.NotifyUser = ptr(false)
+	req.NotifyUser = ptrTo(false)
 	req.AuthData.Password = "Initial-Secret-1"
 	ada, err := c.Users.Create(ctx, req)
 	if err != nil {
@@ -55,7 +55,7 @@ func TestEmulatorUsersGroupsRoles(t *testing.T) {
 	if ada.ID == 0 || ada.UserName != "ada@example.com" || ada.AuthData.Method != AuthMethodBasic {
 		t.Fatalf("created %+v", ada)
 	}
-	if u, err := c.Users.Update(ctx, ada.ID, &UpdateUserRequest{LastName: ptr("King")}); err != nil || u.LastName != "King" {
+	if u, err := c.Users.Update(ctx, ada.ID, &UpdateUserRequest{LastName: ptrTo("King")}); err != nil || u.LastName != "King" {
 		t.Fatalf("update: %+v, %v", u, err)
 	}
 	found, err := c.Users.List(ctx, &ListUsersOptions{ListOptions: ListOptions{Filter: "userName:cn:ada"}})
@@ -109,7 +109,7 @@ func TestEmulatorUsersGroupsRoles(t *testing.T) {
 	if err != nil || len(ug.Items) != 1 || ug.Items[0].ID != staff.ID || !ug.Items[0].IsMember {
 		t.Errorf("Ada's groups %+v, %v", ug, err)
 	}
-	if g, err := c.Groups.Update(ctx, staff.ID, &UpdateGroupRequest{Name: ptr("Team")}); err != nil || g.Name != "Team" {
+	if g, err := c.Groups.Update(ctx, staff.ID, &UpdateGroupRequest{Name: ptrTo("Team")}); err != nil || g.Name != "Team" {
 		t.Errorf("rename: %+v, %v", g, err)
 	}
 

@@ -81,7 +81,7 @@ func TestRecordedKeyPairAndProfileExchanges(t *testing.T) {
 // TestRecordedUserGroupRoleResponsesDecode reads dco3's response fixtures
 // through our models.
 func TestRecordedUserGroupRoleResponsesDecode(t *testing.T) {
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	for pattern, file := range map[string]string{
 		"GET /api/v4/users":                "users/dco3/users_ok.json",
 		"GET /api/v4/users/1":              "users/dco3/user_ok.json",

@@ -39,20 +39,20 @@ type GroupUserList = Page[GroupUser]
 
 // CreateGroupRequest describes a new group.
 type CreateGroupRequest struct {
-	Name       string            `json:"name"`
-	Expiration *ObjectExpiration `json:"expiration,omitempty"`
+	Name       string      `json:"name"`
+	Expiration *Expiration `json:"expiration,omitempty"`
 }
 
 // Validate refuses an empty name and an expiry in the past.
 func (r *CreateGroupRequest) Validate() error {
-	return firstError(checkNotBlank("name", r.Name), r.Expiration.validate("expiration"))
+	return firstError(checkNotBlank("name", r.Name), checkExpiration("expiration", r.Expiration))
 }
 
 // UpdateGroupRequest renames a group or changes its expiry. Nil fields stay
 // as they are.
 type UpdateGroupRequest struct {
-	Name       *string           `json:"name,omitempty"`
-	Expiration *ObjectExpiration `json:"expiration,omitempty"`
+	Name       *string     `json:"name,omitempty"`
+	Expiration *Expiration `json:"expiration,omitempty"`
 }
 
 // Validate refuses a name that is set but empty and an expiry in the past.
@@ -61,7 +61,7 @@ func (r *UpdateGroupRequest) Validate() error {
 	if r.Name != nil {
 		err = checkNotBlank("name", *r.Name)
 	}
-	return firstError(err, r.Expiration.validate("expiration"))
+	return firstError(err, checkExpiration("expiration", r.Expiration))
 }
 
 // idsRequest is the {"ids": […]} body of the member and role endpoints.

@@ -13,7 +13,7 @@ const groupJSON = `{"id":9,"name":"Staff","cntUsers":3,"createdAt":"2024-01-01T0
 func TestGroupsEndpoints(t *testing.T) {
 	ctx := context.Background()
 	future := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
-	runEndpointCases(t, []endpointCase{
+	runOpCases(t, []opCase{
 		{"list", "GET /api/v4/groups", fakeCall{query: "offset=1&limit=1&filter=name:cn:St&sort=cntUsers:desc",
 			answer: `{"range":{"offset":1,"limit":1,"total":2},"items":[` + groupJSON + `]}`},
 			func(t *testing.T, c *Client) error {
@@ -34,7 +34,7 @@ func TestGroupsEndpoints(t *testing.T) {
 			}},
 		{"update", "PUT /api/v4/groups/9", fakeCall{answer: groupJSON, body: `{"name":"Team"}`},
 			func(t *testing.T, c *Client) error {
-				_, err := c.Groups.Update(ctx, 9, &UpdateGroupRequest{Name: ptr("Team")})
+				_, err := c.Groups.Update(ctx, 9, &UpdateGroupRequest{Name: ptrTo("Team")})
 				return err
 			}},
 		{"delete", "DELETE /api/v4/groups/9", fakeCall{},
@@ -103,7 +103,7 @@ func TestGroupsRefuseInvalidRequests(t *testing.T) {
 			return err
 		}},
 		{"rename to empty", "name", func(ctx context.Context, c *Client) error {
-			_, err := c.Groups.Update(ctx, 1, &UpdateGroupRequest{Name: ptr("")})
+			_, err := c.Groups.Update(ctx, 1, &UpdateGroupRequest{Name: ptrTo("")})
 			return err
 		}},
 		{"negative id", "groupId", func(ctx context.Context, c *Client) error { _, err := c.Groups.Get(ctx, -1); return err }},

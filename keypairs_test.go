@@ -46,7 +46,7 @@ func loadKeyPairFixture(t *testing.T, v crypto.KeyPairVersion) keyPairFixture {
 func TestUnlockKeyPair(t *testing.T) {
 	fx := loadKeyPairFixture(t, crypto.KeyPairRSA2048)
 	var logs testutil.SyncBuffer
-	f := newFakeAPI(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	f := newUsersFake(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	hits := f.handle("GET /api/v4/user/account/keypair", fakeCall{answer: fx.raw})
 	ctx := context.Background()
 
@@ -102,7 +102,7 @@ func TestUnlockKeyPair(t *testing.T) {
 
 func TestUnlockKeyPairVersionAndDelete(t *testing.T) {
 	fx := loadKeyPairFixture(t, crypto.KeyPairRSA4096)
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	f.handle("GET /api/v4/user/account/keypair", fakeCall{query: "version=RSA-4096", answer: fx.raw})
 	f.handle("DELETE /api/v4/user/account/keypair", fakeCall{query: "version=RSA-4096"})
 	ctx := context.Background()
@@ -123,7 +123,7 @@ func TestUnlockKeyPairVersionAndDelete(t *testing.T) {
 
 func TestUnlockKeyPairConcurrently(t *testing.T) {
 	fx := loadKeyPairFixture(t, crypto.KeyPairRSA2048)
-	f := newFakeAPI(t, WithMaxConcurrentRequests(8))
+	f := newUsersFake(t, WithMaxConcurrentRequests(8))
 	f.handle("GET /api/v4/user/account/keypair", fakeCall{answer: fx.raw})
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -150,7 +150,7 @@ func TestKeyPairEndpoints(t *testing.T) {
 	ctx := context.Background()
 	a := loadKeyPairFixture(t, crypto.KeyPairRSA2048)
 	b := loadKeyPairFixture(t, crypto.KeyPairRSA4096)
-	runEndpointCases(t, []endpointCase{
+	runOpCases(t, []opCase{
 		{"get", "GET /api/v4/user/account/keypair", fakeCall{answer: a.raw},
 			func(t *testing.T, c *Client) error {
 				kp, err := c.Account.KeyPair(ctx, "")
@@ -192,7 +192,7 @@ func migrateBody(t *testing.T, prev, next keyPairFixture) string {
 }
 
 // uploadedKeyPair records the key pair POSTed to the fake.
-func uploadedKeyPair(f *fakeAPI) func() *crypto.UserKeyPairContainer {
+func uploadedKeyPair(f *usersFake) func() *crypto.UserKeyPairContainer {
 	var mu sync.Mutex
 	var got *crypto.UserKeyPairContainer
 	f.mux.HandleFunc("POST /api/v4/user/account/keypair", func(w http.ResponseWriter, r *http.Request) {
@@ -217,7 +217,7 @@ func uploadedKeyPair(f *fakeAPI) func() *crypto.UserKeyPairContainer {
 // version; still 1.3 million PBKDF2 iterations) and checks that what was
 // uploaded opens with the password.
 func TestGenerateKeyPair(t *testing.T) {
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	uploaded := uploadedKeyPair(f)
 	const pw = "Generate-Secret-42"
 	kp, err := f.c.Account.GenerateKeyPair(context.Background(), pw, crypto.KeyPairRSA2048)
@@ -252,7 +252,7 @@ func TestGenerateKeyPairDefaultsToRSA4096(t *testing.T) {
 		c := fx.UserKeyPair
 		return &c, nil
 	}
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	uploaded := uploadedKeyPair(f)
 	if _, err := f.c.Account.GenerateKeyPair(context.Background(), fx.Password, ""); err != nil {
 		t.Fatal(err)

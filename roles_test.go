@@ -10,7 +10,7 @@ const roleGroupsJSON = `{"range":{"offset":0,"limit":500,"total":1},"items":[{"i
 
 func TestRolesEndpoints(t *testing.T) {
 	ctx := context.Background()
-	runEndpointCases(t, []endpointCase{
+	runOpCases(t, []opCase{
 		{"list", "GET /api/v4/roles", fakeCall{answer: `{"items":[{"id":1,"name":"CONFIG_MANAGER","description":"c","items":[{"id":1,"name":"CHANGE_CONFIG","description":"x"}]}]}`},
 			func(t *testing.T, c *Client) error {
 				r, err := c.Roles.List(ctx)

@@ -103,35 +103,6 @@ type GrantedRoom struct {
 // GrantedRoomList is one page of GrantedRoom.
 type GrantedRoomList = Page[GrantedRoom]
 
-// ObjectExpiration switches the expiry of a user, group or other object
-// on or off. With EnableExpiration, ExpireAt must lie in the future;
-// without it, ExpireAt must be zero.
-type ObjectExpiration struct {
-	EnableExpiration bool      `json:"enableExpiration"`
-	ExpireAt         time.Time `json:"expireAt,omitzero"`
-}
-
-// ExpireAt returns an expiration at t.
-func ExpireAt(t time.Time) *ObjectExpiration {
-	return &ObjectExpiration{EnableExpiration: true, ExpireAt: t}
-}
-
-// validate refuses an expiry in the past (error -80006) and a date
-// without EnableExpiration.
-func (e *ObjectExpiration) validate(field string) error {
-	switch {
-	case e == nil:
-		return nil
-	case e.EnableExpiration && e.ExpireAt.IsZero():
-		return invalid(field+".expireAt", "must be set when expiration is enabled")
-	case e.EnableExpiration && !e.ExpireAt.After(time.Now()):
-		return invalid(field+".expireAt", "must lie in the future")
-	case !e.EnableExpiration && !e.ExpireAt.IsZero():
-		return invalid(field+".expireAt", "must be empty when expiration is disabled")
-	}
-	return nil
-}
-
 // MFAConfig enforces multi-factor authentication for a user.
 type MFAConfig struct {
 	MFAEnforced bool `json:"mfaEnforced"`
@@ -224,7 +195,7 @@ type CreateUserRequest struct {
 	Email    string `json:"email,omitempty"`
 	Phone    string `json:"phone,omitempty"`
 	// Expiration makes the account expire.
-	Expiration *ObjectExpiration `json:"expiration,omitempty"`
+	Expiration *Expiration `json:"expiration,omitempty"`
 	// ReceiverLanguage is the language (IETF tag, "de-DE") of the welcome
 	// e-mail.
 	ReceiverLanguage string `json:"receiverLanguage,omitempty"`
@@ -282,7 +253,7 @@ func (r *CreateUserRequest) Validate() error {
 	case notify:
 		errs = append(errs, invalid("email", "must be set when the user is notified"))
 	}
-	return firstError(append(errs, r.Expiration.validate("expiration"))...)
+	return firstError(append(errs, checkExpiration("expiration", r.Expiration))...)
 }
 
 // UpdateUserAuthData changes how a user logs in. The fields are those of
@@ -303,7 +274,7 @@ type UpdateUserRequest struct {
 	Phone             *string             `json:"phone,omitempty"`
 	IsLocked          *bool               `json:"isLocked,omitempty"`
 	ReceiverLanguage  *string             `json:"receiverLanguage,omitempty"`
-	Expiration        *ObjectExpiration   `json:"expiration,omitempty"`
+	Expiration        *Expiration         `json:"expiration,omitempty"`
 	AuthData          *UpdateUserAuthData `json:"authData,omitempty"`
 	IsNonmemberViewer *bool               `json:"isNonmemberViewer,omitempty"`
 	MFAConfig         *MFAConfig          `json:"mfaConfig,omitempty"`
@@ -329,7 +300,7 @@ func (r *UpdateUserRequest) Validate() error {
 		full := CreateUserAuthData{Method: a.Method, Login: a.Login, ADConfigID: a.ADConfigID, OIDConfigID: a.OIDConfigID}
 		errs = append(errs, full.validate(false))
 	}
-	return firstError(append(errs, r.Expiration.validate("expiration"))...)
+	return firstError(append(errs, checkExpiration("expiration", r.Expiration))...)
 }
 
 // ListUsersOptions select and order the users listed by List and All.

@@ -15,7 +15,7 @@ const userJSON = `{"id":42,"userName":"ada","firstName":"Ada","lastName":"Lovela
 func TestUsersEndpoints(t *testing.T) {
 	ctx := context.Background()
 	future := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
-	runEndpointCases(t, []endpointCase{
+	runOpCases(t, []opCase{
 		{"list", "GET /api/v4/users", fakeCall{query: "offset=10&limit=5&filter=userName:cn:a&sort=lastName:asc&include_attributes=true",
 			answer: `{"range":{"offset":10,"limit":5,"total":11},"items":[` + userJSON + `]}`},
 			func(t *testing.T, c *Client) error {
@@ -40,7 +40,7 @@ func TestUsersEndpoints(t *testing.T) {
 				"authData":{"method":"basic","password":"Initial-Secret-1"},"mfaConfig":{"mfaEnforced":true}}`},
 			func(t *testing.T, c *Client) error {
 				req := NewLocalUser("Ada", "Lovelace", "ada@example.com")
-				req.Phone, req.ReceiverLanguage, req.NotifyUser = "+49 1", "de-DE", ptr(true)
+				req.Phone, req.ReceiverLanguage, req.NotifyUser = "+49 1", "de-DE", ptrTo(true)
 				req.Expiration, req.MFAConfig = ExpireAt(future), &MFAConfig{MFAEnforced: true}
 				req.AuthData.Password = "Initial-Secret-1"
 				if s := fmtAll(req); strings.Contains(s, "Initial-Secret-1") {
@@ -59,14 +59,14 @@ func TestUsersEndpoints(t *testing.T) {
 			body: `{"firstName":"Ada","lastName":"L","userName":"CORP\\ada","email":"ada@example.com","authData":{"method":"active_directory","login":"CORP\\ada","adConfigId":2},"notifyUser":false}`},
 			func(t *testing.T, c *Client) error {
 				req := NewActiveDirectoryUser("Ada", "L", "ada@example.com", `CORP\ada`, 2)
-				req.NotifyUser = ptr(false)
+				req.NotifyUser = ptrTo(false)
 				_, err := c.Users.Create(ctx, req)
 				return err
 			}},
 		{"update", "PUT /api/v4/users/42", fakeCall{answer: userJSON,
 			body: `{"firstName":"Ada","isLocked":true,"expiration":{"enableExpiration":false},"authData":{"method":"openid","login":"ada","oidConfigId":1},"mfaConfig":{"mfaEnforced":false}}`},
 			func(t *testing.T, c *Client) error {
-				_, err := c.Users.Update(ctx, 42, &UpdateUserRequest{FirstName: ptr("Ada"), IsLocked: ptr(true), Expiration: &ObjectExpiration{},
+				_, err := c.Users.Update(ctx, 42, &UpdateUserRequest{FirstName: ptrTo("Ada"), IsLocked: ptrTo(true), Expiration: &Expiration{},
 					AuthData: &UpdateUserAuthData{Method: AuthMethodOpenID, Login: "ada", OIDConfigID: 1}, MFAConfig: &MFAConfig{}})
 				return err
 			}},
@@ -150,8 +150,8 @@ func keyAsID(e KeyValueEntry) int64 {
 	return id
 }
 
-// ptr returns a pointer to v.
-func ptr[T any](v T) *T { return &v }
+// ptrTo returns a pointer to v.
+func ptrTo[T any](v T) *T { return &v }
 
 func TestUsersRefuseInvalidRequests(t *testing.T) {
 	past := time.Now().Add(-time.Hour)
@@ -172,11 +172,11 @@ func TestUsersRefuseInvalidRequests(t *testing.T) {
 		{"no email", "email", local(func(r *CreateUserRequest) { r.Email = "" })},
 		{"no method", "authData.method", local(func(r *CreateUserRequest) { r.AuthData.Method = "" })},
 		{"unknown method", "authData.method", local(func(r *CreateUserRequest) { r.AuthData.Method = "sql" })},
-		{"keep password while notified", "authData.mustChangePassword", local(func(r *CreateUserRequest) { r.AuthData.MustChangePassword = ptr(false) })},
+		{"keep password while notified", "authData.mustChangePassword", local(func(r *CreateUserRequest) { r.AuthData.MustChangePassword = ptrTo(false) })},
 		{"basic with an IdP id", "authData", local(func(r *CreateUserRequest) { r.AuthData.OIDConfigID = 2 })},
 		{"expiry in the past", "expiration.expireAt", local(func(r *CreateUserRequest) { r.Expiration = ExpireAt(past) })},
-		{"expiry without date", "expiration.expireAt", local(func(r *CreateUserRequest) { r.Expiration = &ObjectExpiration{EnableExpiration: true} })},
-		{"date without expiry", "expiration.expireAt", local(func(r *CreateUserRequest) { r.Expiration = &ObjectExpiration{ExpireAt: time.Now().Add(time.Hour)} })},
+		{"expiry without date", "expiration.expireAt", local(func(r *CreateUserRequest) { r.Expiration = &Expiration{Enabled: true} })},
+		{"date without expiry", "expiration.expireAt", local(func(r *CreateUserRequest) { r.Expiration = &Expiration{ExpireAt: time.Now().Add(time.Hour)} })},
 		{"openid without provider", "authData.oidConfigId", func(ctx context.Context, c *Client) error {
 			_, err := c.Users.Create(ctx, NewOpenIDUser("A", "B", "a@example.com", "ab", 0))
 			return err
@@ -194,11 +194,11 @@ func TestUsersRefuseInvalidRequests(t *testing.T) {
 		{"get id 0", "userId", func(ctx context.Context, c *Client) error { _, err := c.Users.Get(ctx, 0); return err }},
 		{"delete negative id", "userId", func(ctx context.Context, c *Client) error { return c.Users.Delete(ctx, -3) }},
 		{"update empty last name", "lastName", func(ctx context.Context, c *Client) error {
-			_, err := c.Users.Update(ctx, 1, &UpdateUserRequest{LastName: ptr("")})
+			_, err := c.Users.Update(ctx, 1, &UpdateUserRequest{LastName: ptrTo("")})
 			return err
 		}},
 		{"update bad email", "email", func(ctx context.Context, c *Client) error {
-			_, err := c.Users.Update(ctx, 1, &UpdateUserRequest{Email: ptr("nope")})
+			_, err := c.Users.Update(ctx, 1, &UpdateUserRequest{Email: ptrTo("nope")})
 			return err
 		}},
 		{"update AD without directory", "authData.adConfigId", func(ctx context.Context, c *Client) error {
@@ -223,7 +223,7 @@ func TestUsersRefuseInvalidRequests(t *testing.T) {
 }
 
 func TestCreateUserRequestPasswordStaysSecret(t *testing.T) {
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	const pw = "Initial-Secret-7"
 	f.handle("POST /api/v4/users", fakeCall{status: 400,
 		body:   `{"firstName":"A","lastName":"B","userName":"a@example.com","email":"a@example.com","authData":{"method":"basic","password":"Initial-Secret-7"}}`,

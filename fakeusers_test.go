@@ -19,22 +19,22 @@ import (
 	"github.com/dracoon-go/dracoon/internal/contract"
 )
 
-// fakeAPI is a hand-written DRACOON for one test, go-github style: a mux
+// usersFake is a hand-written DRACOON for one test, go-github style: a mux
 // of its own, the OAuth endpoints of fakeOAuth, and a client logged in to
 // it. Every /api request the client sends is validated against the OpenAPI
 // document (contract.RequestMiddleware; skipped without the shared test
 // data), whatever the fake answers.
-type fakeAPI struct {
+type usersFake struct {
 	t     *testing.T
 	mux   *http.ServeMux
 	c     *Client
 	calls atomic.Int32 // /api requests since the login
 }
 
-func newFakeAPI(t *testing.T, opts ...Option) *fakeAPI {
+func newUsersFake(t *testing.T, opts ...Option) *usersFake {
 	t.Helper()
 	oauth := newFakeOAuth("admin", "login-pw-4711")
-	f := &fakeAPI{t: t, mux: oauth.mux()}
+	f := &usersFake{t: t, mux: oauth.mux()}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			f.calls.Add(1)
@@ -47,7 +47,7 @@ func newFakeAPI(t *testing.T, opts ...Option) *fakeAPI {
 	return f
 }
 
-// fakeCall is what a handler of fakeAPI expects and answers.
+// fakeCall is what a handler of usersFake expects and answers.
 type fakeCall struct {
 	query  string // expected query (compared parsed; "" = none)
 	body   string // expected JSON body (compared parsed; "" = none)
@@ -57,7 +57,7 @@ type fakeCall struct {
 
 // handle registers pattern ("METHOD /path") to check the request against
 // fc and answer with it. It returns a counter of the requests served.
-func (f *fakeAPI) handle(pattern string, fc fakeCall) *atomic.Int32 {
+func (f *usersFake) handle(pattern string, fc fakeCall) *atomic.Int32 {
 	var n atomic.Int32
 	f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
@@ -113,8 +113,8 @@ func checkJSONBody(t *testing.T, what string, got []byte, want string) {
 	}
 }
 
-// endpointCase is one SDK method against one fake endpoint.
-type endpointCase struct {
+// opCase is one SDK method against one fake endpoint.
+type opCase struct {
 	name    string
 	pattern string
 	call    fakeCall
@@ -122,13 +122,13 @@ type endpointCase struct {
 	run func(t *testing.T, c *Client) error
 }
 
-// runEndpointCases runs each case against a fresh fakeAPI and checks that
+// runOpCases runs each case against a fresh usersFake and checks that
 // the method reached its endpoint exactly once.
-func runEndpointCases(t *testing.T, cases []endpointCase) {
+func runOpCases(t *testing.T, cases []opCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeAPI(t)
+			f := newUsersFake(t)
 			hits := f.handle(tc.pattern, tc.call)
 			if err := tc.run(t, f.c); err != nil {
 				t.Fatal(err)
@@ -151,7 +151,7 @@ func expect(ok bool, format string, args ...any) error {
 // servePaged answers pattern with n items, made by item(id) for ids 1…n,
 // paged by the offset and limit of the request, and records each offset.
 // Extra query parameters must equal extra.
-func (f *fakeAPI) servePaged(pattern string, n int, extra url.Values, item func(id int) string) func() []int {
+func (f *usersFake) servePaged(pattern string, n int, extra url.Values, item func(id int) string) func() []int {
 	var mu sync.Mutex
 	var offsets []int
 	f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -218,7 +218,7 @@ func runPagedCases(t *testing.T, cases []pagedCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeAPI(t)
+			f := newUsersFake(t)
 			offsets := f.servePaged(tc.pattern, 5, tc.extra, func(id int) string { return fmt.Sprintf(tc.item, id) })
 			ids, err := tc.iterate(context.Background(), f.c)
 			if err != nil {
@@ -245,7 +245,7 @@ type invalidCase struct {
 // the expected field and sends nothing.
 func runInvalidCases(t *testing.T, cases []invalidCase) {
 	t.Helper()
-	f := newFakeAPI(t)
+	f := newUsersFake(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := f.calls.Load()
