@@ -2,6 +2,7 @@ package dracoon
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"net/url"
 	"time"
@@ -99,13 +100,86 @@ func (s *AccountService) GetMoreInfo(ctx context.Context) (*UserAccount, error) 
 	return doJSON[UserAccount](ctx, s.client, &apiCall{method: http.MethodGet, path: "/api/v4/user/account", query: q})
 }
 
+// Validate refuses what DRACOON refuses: a name, user name or language
+// that is set but empty, and an e-mail address that is set but malformed.
+func (r *UpdateAccountRequest) Validate() error {
+	var errs []error
+	for _, f := range []struct {
+		field string
+		value *string
+	}{{"userName", r.UserName}, {"firstName", r.FirstName}, {"lastName", r.LastName}, {"language", r.Language}} {
+		if f.value != nil {
+			errs = append(errs, checkNotBlank(f.field, *f.value))
+		}
+	}
+	if r.Email != nil {
+		errs = append(errs, checkEmail("email", *r.Email))
+	}
+	return firstError(errs...)
+}
+
 // Update changes the own account (PUT /api/v4/user/account) and returns it.
 func (s *AccountService) Update(ctx context.Context, req *UpdateAccountRequest) (*UserAccount, error) {
+	if err := validate(req); err != nil {
+		return nil, err
+	}
 	return doJSON[UserAccount](ctx, s.client, &apiCall{method: http.MethodPut, path: "/api/v4/user/account", jsonBody: req})
+}
+
+// ChangePassword changes the own login password
+// (PUT /api/v4/user/account/password). Neither password appears in logs or
+// errors.
+func (s *AccountService) ChangePassword(ctx context.Context, oldPassword, newPassword string) error {
+	switch {
+	case oldPassword == "":
+		return invalid("oldPassword", "must not be empty")
+	case newPassword == "":
+		return invalid("newPassword", "must not be empty")
+	case newPassword == oldPassword:
+		return invalid("newPassword", "must differ from the old password")
+	}
+	body := map[string]string{"oldPassword": oldPassword, "newPassword": newPassword}
+	return s.client.do(ctx, &apiCall{method: http.MethodPut, path: "/api/v4/user/account/password", jsonBody: body,
+		secrets: []string{oldPassword, newPassword}}, nil)
 }
 
 // Customer returns the tenant of the own account
 // (GET /api/v4/user/account/customer).
 func (s *AccountService) Customer(ctx context.Context) (*CustomerData, error) {
 	return doJSON[CustomerData](ctx, s.client, &apiCall{method: http.MethodGet, path: "/api/v4/user/account/customer"})
+}
+
+// ListProfileAttributes returns one page of the own profile attributes
+// (GET /api/v4/user/profileAttributes). Filter: key and value with cn, eq
+// or sw; sort: key or value.
+func (s *AccountService) ListProfileAttributes(ctx context.Context, opts *ListOptions) (*AttributeList, error) {
+	return doJSON[AttributeList](ctx, s.client, &apiCall{method: http.MethodGet, path: "/api/v4/user/profileAttributes", query: opts.values(nil)})
+}
+
+// AllProfileAttributes iterates over every own profile attribute, fetching
+// pages as the loop needs them.
+func (s *AccountService) AllProfileAttributes(ctx context.Context, opts *ListOptions) iter.Seq2[KeyValueEntry, error] {
+	return all(ctx, opts, s.ListProfileAttributes)
+}
+
+// SetProfileAttributes adds the attributes of req to the own profile,
+// replacing the values of keys that exist
+// (PUT /api/v4/user/profileAttributes). The document promises the
+// profile's attributes in the answer, but servers have been recorded
+// answering with an empty body, so the answer is not read; list them
+// with ListProfileAttributes.
+func (s *AccountService) SetProfileAttributes(ctx context.Context, req *AttributesRequest) error {
+	if err := validate(req); err != nil {
+		return err
+	}
+	return s.client.do(ctx, &apiCall{method: http.MethodPut, path: "/api/v4/user/profileAttributes", jsonBody: req}, nil)
+}
+
+// DeleteProfileAttribute removes one attribute from the own profile
+// (DELETE /api/v4/user/profileAttributes/{key}).
+func (s *AccountService) DeleteProfileAttribute(ctx context.Context, key string) error {
+	if err := checkAttributeKey(key); err != nil {
+		return err
+	}
+	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: "/api/v4/user/profileAttributes/" + key}, nil)
 }

@@ -34,6 +34,7 @@ type Client struct {
 	sleep         func(ctx context.Context, d time.Duration) error // replaced in tests
 
 	auth authState
+	keys keyRing // unlocked user key pairs (keypairs.go)
 
 	// Account is the logged-in user's own account.
 	Account *AccountService
@@ -44,6 +45,12 @@ type Client struct {
 	Public *PublicService
 	// Nodes holds rooms, folders and files.
 	Nodes *NodesService
+	// Users administers users (USER_MANAGER role).
+	Users *UsersService
+	// Groups administers groups (GROUP_MANAGER role).
+	Groups *GroupsService
+	// Roles lists roles and grants or revokes them.
+	Roles *RolesService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -82,6 +89,9 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Config = &ConfigService{client: c}
 	c.Public = &PublicService{client: c}
 	c.Nodes = &NodesService{client: c}
+	c.Users = &UsersService{client: c}
+	c.Groups = &GroupsService{client: c}
+	c.Roles = &RolesService{client: c}
 	return c, nil
 }
 

@@ -377,33 +377,44 @@ func (s *spec) check(ex *exchange) []string {
 }
 
 func (s *spec) checkAPI(ex *exchange) []string {
-	rt, params := s.find(ex.req.URL.Path)
+	op, in, reqErr, problem := s.validateRequest(ex.req, ex.reqBody)
+	if problem != "" {
+		return []string{problem}
+	}
+	var problems []string
+	if reqErr != nil && ex.status < 400 {
+		problems = append(problems, "request accepted although it breaks the document: "+reqErr.Error())
+	}
+	problems = append(problems, s.checkResponse(ex, op, in)...)
+	return problems
+}
+
+// validateRequest finds the operation of an /api request and validates the
+// request against it. problem is set when the document has no such
+// operation; reqErr is the validation failure, if any.
+func (s *spec) validateRequest(r *http.Request, body []byte) (op *openapi3.Operation, in *openapi3filter.RequestValidationInput, reqErr error, problem string) {
+	rt, params := s.find(r.URL.Path)
 	if rt == nil {
-		return []string{"path is not in the API document"}
+		return nil, nil, nil, "path is not in the API document"
 	}
-	op := rt.item.GetOperation(ex.req.Method)
+	op = rt.item.GetOperation(r.Method)
 	if op == nil {
-		return []string{"method is not in the API document for " + rt.path}
+		return nil, nil, nil, "method is not in the API document for " + rt.path
 	}
-	route := &routers.Route{Spec: s.doc, Path: rt.path, PathItem: rt.item, Method: ex.req.Method, Operation: op}
+	route := &routers.Route{Spec: s.doc, Path: rt.path, PathItem: rt.item, Method: r.Method, Operation: op}
 	if len(s.doc.Servers) > 0 {
 		route.Server = s.doc.Servers[0]
 	}
-	var problems []string
-	req := ex.req.Clone(context.Background())
-	req.Body = io.NopCloser(bytes.NewReader(ex.reqBody))
-	in := &openapi3filter.RequestValidationInput{
+	req := r.Clone(context.Background())
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	in = &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: params,
 		Route:      route,
 		Options:    &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
 	}
 	in.Options.WithCustomSchemaErrorFunc(shortSchemaError)
-	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && ex.status < 400 {
-		problems = append(problems, "request accepted although it breaks the document: "+err.Error())
-	}
-	problems = append(problems, s.checkResponse(ex, op, in)...)
-	return problems
+	return op, in, openapi3filter.ValidateRequest(context.Background(), in), ""
 }
 
 func (s *spec) errorSchema() *openapi3.SchemaRef {
