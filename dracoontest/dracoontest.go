@@ -76,10 +76,10 @@ func WithS3EnforceDirectUpload(on bool) Option {
 	return func(c *config) { c.emu.S3EnforceDirectUpload = on }
 }
 
-// WithCrypto turns the tenant's client-side encryption on or off (default
-// off).
+// WithCrypto turns the tenant's client-side encryption on or off. It is on
+// by default, as on DRACOON Cloud.
 func WithCrypto(on bool) Option {
-	return func(c *config) { c.emu.CryptoEnabled = on }
+	return func(c *config) { c.emu.CryptoEnabled = emulator.Bool(on) }
 }
 
 // WithClock replaces the wall clock, e.g. with a fixed time. AdvanceClock

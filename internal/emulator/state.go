@@ -140,7 +140,7 @@ func (e *Emulator) seed() *state {
 			name:            "DRACOON Emulator",
 			spaceLimit:      10 << 40,
 			accountsLimit:   1000,
-			cryptoEnabled:   e.cfg.CryptoEnabled,
+			cryptoEnabled:   *e.cfg.CryptoEnabled,
 			uuid:            randomUUID(),
 			languageDefault: "en-US",
 			s3TagsEnabled:   *e.cfg.UseS3Storage,
