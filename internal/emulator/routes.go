@@ -38,6 +38,7 @@ func (e *Emulator) routes() http.Handler {
 			e.accountRoutes(r)
 			e.configRoutes(r)
 			e.nodeRoutes(r)
+			e.adminRoutes(r)
 		})
 	})
 
