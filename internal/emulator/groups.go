@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -383,9 +382,6 @@ func (e *Emulator) handleGroupRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, rolesOnlyJSON(g.roles))
 }
-
-// groupExpired reports whether g has expired at now.
-func groupExpired(g *group, now time.Time) bool { return expired(g.expireAt, now) }
 
 // userGroupsOf lists uid's groups (isMember true) by name, for the
 // account.

@@ -15,11 +15,10 @@ import (
 // accepted versions and PEM headers).
 
 var (
-	errKeyPairExists     = newAPIError(409, -70021, "User does already have a keypair")
-	errBadPublicKey      = newAPIError(400, -70022, "Invalid public key format")
-	errBadPrivateKey     = newAPIError(400, -70023, "Invalid private key format")
-	errCustomerNoCrypto  = newAPIError(400, -70027, "Customer encryption is not enabled")
-	errKeyPairBadVersion = errBadKeyVersion
+	errKeyPairExists    = newAPIError(409, -70021, "User does already have a keypair")
+	errBadPublicKey     = newAPIError(400, -70022, "Invalid public key format")
+	errBadPrivateKey    = newAPIError(400, -70023, "Invalid private key format")
+	errCustomerNoCrypto = newAPIError(400, -70027, "Customer encryption is not enabled")
 )
 
 // keyPair is one stored UserKeyPairContainer.
@@ -59,14 +58,6 @@ func (k *keyPair) toJSON() keyPairJSON {
 	}
 }
 
-// newestKeyPair is the pair set last (nil without one).
-func (u *user) newestKeyPair() *keyPair {
-	if len(u.keyPairs) == 0 {
-		return nil
-	}
-	return u.keyPairs[len(u.keyPairs)-1]
-}
-
 // keyPairOf returns uid's newest key pair of version (any version when
 // empty), for the file-key endpoints; nil when there is none.
 func (st *state) keyPairOf(uid int64, version string) *keyPair {
@@ -94,7 +85,7 @@ func (e *Emulator) keyPairRoutes(r chi.Router) {
 func versionParam(r *http.Request) (string, *apiError) {
 	v := r.URL.Query().Get("version")
 	if v != "" && !slices.Contains(keyPairVersions, v) {
-		return "", errKeyPairBadVersion
+		return "", errBadKeyVersion
 	}
 	return v, nil
 }
@@ -202,7 +193,7 @@ func checkPrivateKey(c *keyContainerRequest, version string) *apiError {
 		return errMandatory
 	}
 	if c.Version != version {
-		return errKeyPairBadVersion
+		return errBadKeyVersion
 	}
 	if !hasPEMHeader(c.PrivateKey, privateKeyHeaders) {
 		return errBadPrivateKey
@@ -217,7 +208,7 @@ func checkKeyPair(req *keyPairRequest) *apiError {
 		return errMandatory
 	}
 	if !slices.Contains(keyPairVersions, pub.Version) {
-		return errKeyPairBadVersion
+		return errBadKeyVersion
 	}
 	if !hasPEMHeader(pub.PublicKey, publicKeyHeaders) {
 		return errBadPublicKey

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/http"
 	"slices"
-	"time"
 )
 
 // The last-admin rule seen from users and groups: which rooms need an
@@ -323,6 +322,3 @@ func (e *Emulator) handleGroupRooms(w http.ResponseWriter, r *http.Request) {
 	direct := func(n *node) perms { return n.groupPerms[g.id] }
 	writeJSON(w, http.StatusOK, e.st.roomTreePage(e.st.roomGrants(q, "true", direct, nil, nil), q))
 }
-
-// expired reports whether a non-zero expiry has passed.
-func expired(t, now time.Time) bool { return !t.IsZero() && !t.After(now) }

@@ -3,7 +3,6 @@ package emulator
 import (
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -226,7 +225,9 @@ var memberListSpec = &listSpec[memberView]{
 	},
 	sorts:     map[string]func(a, b memberView) int{},
 	modifiers: []string{"isMember"},
-	tiebreak:  func(a, b memberView) int { return compareFold(a.u.lastName+" "+a.u.firstName, b.u.lastName+" "+b.u.firstName) },
+	tiebreak: func(a, b memberView) int {
+		return compareFold(a.u.lastName+" "+a.u.firstName, b.u.lastName+" "+b.u.firstName)
+	},
 }
 
 // memberSelection lists every user with isMember set by member, keeping
@@ -484,6 +485,3 @@ func rolesOnlyJSON(ids []int) roleListJSON {
 	}
 	return rolesJSON(shown)
 }
-
-// itoa64 renders an id for debug texts.
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

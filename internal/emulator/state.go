@@ -153,7 +153,7 @@ func (e *Emulator) seed() *state {
 			id:              1,
 			name:            "DRACOON Emulator",
 			spaceLimit:      10 << 40,
-			accountsLimit:   1000,
+			accountsLimit:   10000,
 			cryptoEnabled:   *e.cfg.CryptoEnabled,
 			uuid:            randomUUID(),
 			languageDefault: "en-US",

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/http"
 	"net/mail"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,7 +36,6 @@ var (
 	errMaxUsers          = newAPIError(403, -70505, "Maximum number of users reached")
 	errADConfigNotFound  = newAPIError(404, -90050, "Active Directory configuration not found")
 	errOIDConfigNotFound = newAPIError(404, -90035, "OpenID Connect IDP configuration not found")
-	errBasicLoginExists  = newAPIError(409, -70560, "User with provided Basic authentication login already exists")
 	errADLoginExists     = newAPIError(409, -70561, "User with provided Active Directory username already exists")
 	errOIDLoginExists    = newAPIError(409, -70563, "User with provided OpenID Connect username already exists")
 )
@@ -183,7 +181,7 @@ func (st *state) userDataOf(u *user, effective bool) userDataJSON {
 		AuthMethods:         authMethodsOf(u),
 		IsMfaEnforced:       u.mfaEnforced,
 	}
-	if kp := u.newestKeyPair(); kp != nil {
+	if kp := st.keyPairOf(u.id, ""); kp != nil {
 		pk := kp.public()
 		d.PublicKeyContainer = &pk
 	}
@@ -1039,16 +1037,6 @@ func (e *Emulator) handleDeleteUserAttribute(w http.ResponseWriter, r *http.Requ
 	}
 	// The document gives 200 without a body.
 	w.WriteHeader(http.StatusOK)
-}
-
-// sortedUsers returns the users in id order (for stable answers).
-func (st *state) sortedUsers() []*user {
-	out := make([]*user, 0, len(st.users))
-	for _, u := range st.users {
-		out = append(out, u)
-	}
-	slices.SortFunc(out, func(a, b *user) int { return cmp.Compare(a.id, b.id) })
-	return out
 }
 
 // adminRoutes registers the user, group, role, key-pair and profile
