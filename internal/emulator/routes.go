@@ -58,6 +58,13 @@ func (e *Emulator) routes() http.Handler {
 		if e.applyFault(sw, req) {
 			return
 		}
+		if p := req.URL.Path; len(p) > len("/api/") && strings.HasPrefix(p, "/api/") && strings.HasSuffix(p, "/") {
+			// DRACOON (Spring) also matches a path with a trailing slash;
+			// the Python client asks for /users/?offset=… and the like.
+			req = req.Clone(req.Context())
+			req.URL.Path = strings.TrimRight(p, "/")
+			req.URL.RawPath = ""
+		}
 		if req.Method == http.MethodHead {
 			// HEAD is served by the GET handler (net/http drops the body).
 			req = req.Clone(req.Context())
