@@ -1047,4 +1047,5 @@ func (e *Emulator) adminRoutes(r chi.Router) {
 	e.roleRoutes(r)
 	e.keyPairRoutes(r)
 	e.profileRoutes(r)
+	e.passwordRoutes(r)
 }

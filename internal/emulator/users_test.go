@@ -177,12 +177,18 @@ func TestCreateUserAndLogIn(t *testing.T) {
 		})
 	}
 
+	// The user changes the initial password; the old one stops working.
+	wantError(t, api(t, srv, tk, "PUT", "/user/account/password", `{"oldPassword":"wrong-one","newPassword":"Engine-2-works"}`), 401, -10006)
+	wantError(t, api(t, srv, tk, "PUT", "/user/account/password", `{"oldPassword":"Analytical-1","newPassword":"short"}`), 400, -10002)
+	wantStatus(t, api(t, srv, tk, "PUT", "/user/account/password", `{"oldPassword":"Analytical-1","newPassword":"Engine-2-works"}`), 204)
+	tk = loginAs(t, srv, "ada", "Engine-2-works").Access
+
 	// Lock, then delete: the user can no longer log in.
 	wantStatus(t, api(t, srv, admin, "PUT", fmt.Sprintf("/users/%d", ada.ID), `{"isLocked":true,"lastName":"Byron"}`), 200)
 	if got := api(t, srv, admin, "GET", fmt.Sprintf("/users/%d", ada.ID), "").json(t); got["isLocked"] != true || got["lastName"] != "Byron" {
 		t.Fatalf("update not kept: %v", got)
 	}
-	locked := oauthPost(t, srv, "/oauth/token", url.Values{"grant_type": {"password"}, "username": {"ada"}, "password": {"Analytical-1"}},
+	locked := oauthPost(t, srv, "/oauth/token", url.Values{"grant_type": {"password"}, "username": {"ada"}, "password": {"Engine-2-works"}},
 		basic(srv.ClientID, srv.ClientSecret, base64.StdEncoding))
 	if locked.status != 400 {
 		t.Fatalf("locked user logged in: %d", locked.status)
