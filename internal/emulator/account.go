@@ -126,7 +126,7 @@ func (e *Emulator) accountJSON(u *user) userAccountJSON {
 		LastName:            u.lastName,
 		IsLocked:            u.isLocked,
 		HasManageableRooms:  e.st.hasManageableRooms(u),
-		UserRoles:           rolesJSON(u.roles),
+		UserRoles:           rolesJSON(e.st.effectiveRoles(u.id)),
 		Language:            u.language,
 		AuthData:            authDataOf(u),
 		ExpireAt:            timePtr(u.expireAt),

@@ -112,3 +112,8 @@ var errBadKeyVersion = newAPIError(400, -70022, "Invalid public key format")
 
 // Attribute keys are compared case-insensitively ("Characters are
 // case-insensitive"); the key keeps the spelling of its last write.
+
+// The own account (GET /user/account) lists the user's effective roles,
+// own and through groups, since that is what the user may do; the admin
+// view (GET /users/{id}) lists the direct ones unless effective_roles=true
+// is asked for, as the document describes.

@@ -356,7 +356,13 @@ func TestKeyPairsByVersion(t *testing.T) {
 	wantError(t, api(t, srv, tk, "POST", "/user/account/keypair", keyPairBody("A", testPublicKey, "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----")), 400, -70023)
 	wantError(t, api(t, srv, tk, "POST", "/user/account/keypair", `{"publicKeyContainer":{"version":"A","publicKey":"x"}}`), 400, -70022)
 
+	if g := api(t, srv, tk, "GET", "/config/info/general", "").json(t); g["cryptoEnabled"] != true {
+		t.Errorf("encryption is not on by default: %v", g["cryptoEnabled"])
+	}
 	off := newServer(t, dracoontest.WithCrypto(false))
+	if g := api(t, off, login(t, off).Access, "GET", "/config/info/general", "").json(t); g["cryptoEnabled"] != false {
+		t.Errorf("WithCrypto(false) left encryption on")
+	}
 	wantError(t, api(t, off, login(t, off).Access, "POST", "/user/account/keypair", keyPairBody("A", testPublicKey, testPrivateKey)), 400, -70027)
 }
 
@@ -484,6 +490,9 @@ func TestRoleAssignmentRoundTrip(t *testing.T) {
 		t.Fatalf("role groups %s", r.body)
 	}
 	wantStatus(t, api(t, srv, tk, "GET", "/users", ""), 200)
+	if !strings.Contains(string(api(t, srv, tk, "GET", "/user/account", "").body), `"USER_MANAGER"`) {
+		t.Error("the account does not show the role held through the group")
+	}
 	hasRole := func(path string) bool {
 		return slices.ContainsFunc(decode[userItem](t, api(t, srv, admin, "GET", path, "")).UserRoles.Items, func(it struct {
 			ID int `json:"id"`
