@@ -117,3 +117,19 @@ var errBadKeyVersion = newAPIError(400, -70022, "Invalid public key format")
 // own and through groups, since that is what the user may do; the admin
 // view (GET /users/{id}) lists the direct ones unless effective_roles=true
 // is asked for, as the document describes.
+
+// Adding a user who already is a member of the group fails with 400
+// -70510 (the error catalogue lists it for POST /groups/{id}/users);
+// whether the whole batch is refused or only that user skipped is
+// unverified: the emulator refuses the batch and changes nothing.
+
+// RADIUS users are refused with -10100: the emulated tenant has RADIUS
+// switched off (public system info), and no RADIUS configuration.
+
+// Users whose authData.mustChangePassword is true can log in and use the
+// API; DRACOON answers most calls with 412 -10104 until the password has
+// been changed (PUT /user/account/password). The emulator does not enforce
+// that yet.
+
+// The tenant's accountsLimit is 10,000 (CustomerData, POST /users answers
+// 403 -70505 beyond it), enough for paging tests with thousands of users.

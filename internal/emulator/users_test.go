@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dracoon-go/dracoon/dracoontest"
+	"github.com/dracoon-go/dracoon/internal/testutil"
 )
 
 // mustUser creates a local user through the Go seeding API and logs it in.
@@ -609,5 +612,38 @@ func TestAttributes(t *testing.T) {
 	// Profile attributes are per user.
 	if got := decode[attrs](t, api(t, srv, admin, "GET", "/user/profileAttributes", "")); got.Range.Total != 0 {
 		t.Fatalf("admin sees frank's profile: %+v", got)
+	}
+}
+
+// TestRecordedKeyPair stores the key pair of a recorded DRACOON answer
+// (user/dco3/keypair_ok.json, real PEM text) and gets it back unchanged.
+func TestRecordedKeyPair(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join(testutil.SharedTestdataDir(t), "api", "user", "dco3", "keypair_ok.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type container struct {
+		Private struct {
+			Version    string `json:"version"`
+			PrivateKey string `json:"privateKey"`
+		} `json:"privateKeyContainer"`
+		Public struct {
+			Version   string `json:"version"`
+			PublicKey string `json:"publicKey"`
+		} `json:"publicKeyContainer"`
+	}
+	var recorded container
+	if err := json.Unmarshal(data, &recorded); err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t)
+	_, tk := mustUser(t, srv, "kim")
+	body, _ := json.Marshal(recorded) // without createdAt/createdBy: the server sets them
+	wantStatus(t, api(t, srv, tk, "POST", "/user/account/keypair", string(body)), 204)
+	// The Python client's form of the request: /keypair/?version=….
+	got := decode[container](t, api(t, srv, tk, "GET", "/user/account/keypair/?version="+recorded.Public.Version, ""))
+	if got != recorded {
+		t.Fatal("the stored key pair differs from the one sent")
 	}
 }
