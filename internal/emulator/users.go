@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -259,7 +260,7 @@ var userListSpec = &listSpec[userView]{
 		"hasRole": {kind: kindEnum, ops: []string{"eq"}, enum: roleNameList(),
 			match: func(v userView, name string) bool { return containsInt(v.roles, roleNames[name]) }},
 		"lockStatus": {kind: kindEnum, ops: []string{"eq"}, enum: []string{"0", "1", "2"},
-			match: func(v userView, s string) bool { return s == string(rune('0'+lockStatusOf(v.u))) }},
+			match: func(v userView, s string) bool { return s == strconv.Itoa(lockStatusOf(v.u)) }},
 		"login": {kind: kindString, ops: []string{"cn"}, str: func(v userView) string { return v.u.login }},
 	},
 	sorts: map[string]func(a, b userView) int{
@@ -446,12 +447,9 @@ func authDataFromMethods(ms []authMethodRequest) (*authDataRequest, *apiError) {
 		case "username":
 			a.Login = &v
 		case "ad_config_id", "openid_config_id":
-			n := 0
-			for _, c := range v {
-				if c < '0' || c > '9' {
-					return nil, errInvalidNumber
-				}
-				n = n*10 + int(c-'0')
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return nil, errInvalidNumber
 			}
 			if o.Key == "ad_config_id" {
 				a.AdConfigID = &n

@@ -146,6 +146,11 @@ func TestCreateUserAndLogIn(t *testing.T) {
 		t.Fatalf("wrong password: %d", bad.status)
 	}
 
+	// The deprecated request form (login, password, authMethods) still works.
+	wantStatus(t, api(t, srv, admin, "POST", "/users", `{"firstName":"Old","lastName":"Style","login":"legacy","password":"Legacy-Pass-1",
+		"needsToChangePassword":true,"authMethods":[{"authId":"sql","isEnabled":true,"options":[{"key":"username","value":"legacy"}]}]}`), 201)
+	loginAs(t, srv, "legacy", "Legacy-Pass-1")
+
 	r = api(t, srv, admin, "POST", "/users", `{"firstName":"Dir","lastName":"User","userName":"dir","authData":{"method":"active_directory","login":"DOMAIN\\dir"}}`)
 	wantStatus(t, r, 201)
 	if u := decode[userItem](t, r); u.AuthData.Method != "active_directory" || u.AuthData.Login != `DOMAIN\dir` || u.AuthData.AdConfigID == nil {
