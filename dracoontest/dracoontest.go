@@ -81,10 +81,10 @@ func WithS3EnforceDirectUpload(on bool) Option {
 	return func(c *config) { c.emu.S3EnforceDirectUpload = on }
 }
 
-// WithCrypto turns the tenant's client-side encryption on or off (default
-// off).
+// WithCrypto turns the tenant's client-side encryption on or off. It is on
+// by default, as on DRACOON Cloud.
 func WithCrypto(on bool) Option {
-	return func(c *config) { c.emu.CryptoEnabled = on }
+	return func(c *config) { c.emu.CryptoEnabled = emulator.Bool(on) }
 }
 
 // WithClock replaces the wall clock, e.g. with a fixed time. AdvanceClock
@@ -305,17 +305,56 @@ func (s *Server) AddOAuthClient(c OAuthClient) error {
 	})
 }
 
-// Role ids for AddUser.
+// Role ids for AddUser, CreateUser and CreateGroup.
 const (
-	RoleConfigManager = 1
-	RoleUserManager   = 2
-	RoleGroupManager  = 3
-	RoleRoomManager   = 4
-	RoleLogAuditor    = 5
+	RoleConfigManager   = 1
+	RoleUserManager     = 2
+	RoleGroupManager    = 3
+	RoleRoomManager     = 4
+	RoleLogAuditor      = 5
+	RoleNonmemberViewer = 6
 )
 
 // AddUser creates a user with local (basic) login, the ordinary USER role
 // and the given extra roles, and returns its id.
 func (s *Server) AddUser(login, password string, roles ...int) (int64, error) {
 	return s.emu.AddUser(login, password, roles...)
+}
+
+// UserOptions are optional settings for CreateUser.
+type UserOptions struct {
+	FirstName string // default: the login
+	LastName  string // default: "User"
+	Email     string
+	// Password of a local user; empty generates one.
+	Password string
+	// AuthMethod is "basic" (default), "active_directory" or "openid";
+	// AD and OpenID users cannot log in with a password.
+	AuthMethod         string
+	MustChangePassword bool
+	// Roles are role ids granted directly (RoleConfigManager …).
+	Roles []int
+	// GroupIDs are groups the user joins.
+	GroupIDs []int64
+	ExpireAt time.Time
+	Locked   bool
+}
+
+// CreateUser creates a user with the validation of POST /users and returns
+// its id and password (generated when opts gives none; empty for AD and
+// OpenID users). Local users log in with the login and that password.
+func (s *Server) CreateUser(login string, opts *UserOptions) (int64, string, error) {
+	spec := emulator.UserSpec{Login: login}
+	if opts != nil {
+		spec.FirstName, spec.LastName, spec.Email = opts.FirstName, opts.LastName, opts.Email
+		spec.Password, spec.AuthMethod, spec.MustChangePassword = opts.Password, opts.AuthMethod, opts.MustChangePassword
+		spec.Roles, spec.GroupIDs, spec.ExpireAt, spec.Locked = opts.Roles, opts.GroupIDs, opts.ExpireAt, opts.Locked
+	}
+	return s.emu.CreateUser(spec)
+}
+
+// CreateGroup creates a group with the given members and roles and
+// returns its id.
+func (s *Server) CreateGroup(name string, memberIDs []int64, roles ...int) (int64, error) {
+	return s.emu.CreateGroup(emulator.GroupSpec{Name: name, MemberIDs: memberIDs, Roles: roles})
 }

@@ -82,3 +82,28 @@ func ExampleServer_InjectFault() {
 	// 429 3
 	// 200
 }
+
+// Multi-user scenarios: seed a user manager and a group, then log in as
+// the new user with its generated password.
+func ExampleServer_CreateUser() {
+	srv := start()
+	defer srv.Close()
+
+	id, password, err := srv.CreateUser("jane", &dracoontest.UserOptions{Roles: []int{dracoontest.RoleUserManager}})
+	if err != nil {
+		panic(err)
+	}
+	if _, err := srv.CreateGroup("Editors", []int64{id}); err != nil {
+		panic(err)
+	}
+	resp, err := http.PostForm(srv.URL+"/oauth/token", url.Values{
+		"grant_type": {"password"}, "username": {"jane"}, "password": {password},
+		"client_id": {srv.ClientID}, "client_secret": {srv.ClientSecret},
+	})
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode)
+	// Output: 200
+}

@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	password := fs.String("admin-password", "", "admin password (default $"+EnvAdminPassword+", else random)")
 	s3 := fs.Bool("s3", true, "report S3 as the storage back end")
 	s3Enforce := fs.Bool("s3-enforce-direct-upload", false, "make direct S3 uploads mandatory")
-	crypto := fs.Bool("crypto", false, "enable client-side encryption for the tenant")
+	crypto := fs.Bool("crypto", true, "enable client-side encryption for the tenant, as on DRACOON Cloud (--crypto=false turns it off)")
 	accessTTL := fs.Duration("access-token-lifetime", emulator.DefaultAccessTokenLifetime, "access token lifetime")
 	refreshTTL := fs.Duration("refresh-token-lifetime", emulator.DefaultRefreshTokenLifetime, "refresh token lifetime")
 	externalURL := fs.String("external-url", "", "base URL clients use (default: http://<listen address>)")
@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		RefreshTokenLifetime:  *refreshTTL,
 		UseS3Storage:          emulator.Bool(*s3),
 		S3EnforceDirectUpload: *s3Enforce,
-		CryptoEnabled:         *crypto,
+		CryptoEnabled:         emulator.Bool(*crypto),
 		Logger:                logger,
 		ExternalURL:           base,
 		ControlToken:          os.Getenv(EnvControlToken),

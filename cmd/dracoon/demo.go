@@ -18,25 +18,28 @@ import (
 // newDemoCmd runs the main job against an emulator in this process.
 func newDemoCmd(g *globals) *cobra.Command {
 	var adminPassword string
+	var cryptoOn bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the SDK's main job against an embedded DRACOON emulator",
 		Long: "demo starts a DRACOON emulator inside this process, logs in with the password flow, " +
 			"prints the account, the system information and the room list, and exits. " +
-			"It needs no configuration and no network.",
+			"It needs no configuration and no network. Client-side encryption is enabled for the " +
+			"emulated tenant, as on DRACOON Cloud; --crypto=false turns it off.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDemo(cmd.Context(), g, adminPassword)
+			return runDemo(cmd.Context(), g, adminPassword, cryptoOn)
 		},
 	}
 	cmd.Flags().StringVar(&adminPassword, "admin-password", "", "password of the emulator's admin user (default: random)")
+	cmd.Flags().BoolVar(&cryptoOn, "crypto", true, "enable client-side encryption for the emulated tenant, as on DRACOON Cloud")
 	return cmd
 }
 
 // runDemo is the demo's body.
-func runDemo(ctx context.Context, g *globals, adminPassword string) error {
+func runDemo(ctx context.Context, g *globals, adminPassword string, cryptoOn bool) error {
 	logger := g.logger()
-	emu, err := emulator.New(emulator.Config{AdminPassword: adminPassword, Logger: logger})
+	emu, err := emulator.New(emulator.Config{AdminPassword: adminPassword, Logger: logger, CryptoEnabled: emulator.Bool(cryptoOn)})
 	if err != nil {
 		return err
 	}

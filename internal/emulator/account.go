@@ -48,12 +48,6 @@ type roleListJSON struct {
 	Items []roleJSON `json:"items"`
 }
 
-type userAuthDataJSON struct {
-	Method             string `json:"method"`
-	Login              string `json:"login"`
-	MustChangePassword bool   `json:"mustChangePassword"`
-}
-
 type userAuthMethodJSON struct {
 	AuthID    string `json:"authId"`
 	IsEnabled bool   `json:"isEnabled"`
@@ -90,7 +84,7 @@ type userAccountJSON struct {
 	HasManageableRooms    bool                 `json:"hasManageableRooms"`
 	UserRoles             roleListJSON         `json:"userRoles"`
 	Language              string               `json:"language"`
-	AuthData              userAuthDataJSON     `json:"authData"`
+	AuthData              authDataJSON         `json:"authData"`
 	MustSetEmail          bool                 `json:"mustSetEmail"`
 	NeedsToAcceptEULA     *bool                `json:"needsToAcceptEULA,omitempty"`
 	ExpireAt              *apiTime             `json:"expireAt,omitempty"`
@@ -125,24 +119,25 @@ func (e *Emulator) accountJSON(u *user) userAccountJSON {
 		lockStatus = 0
 	}
 	a := userAccountJSON{
-		ID:                 u.id,
-		CustomerID:         e.st.customer.id,
-		UserName:           u.login,
-		FirstName:          u.firstName,
-		LastName:           u.lastName,
-		IsLocked:           u.isLocked,
-		HasManageableRooms: e.st.hasManageableRooms(u),
-		UserRoles:          rolesJSON(u.roles),
-		Language:           u.language,
-		AuthData:           userAuthDataJSON{Method: "basic", Login: u.login, MustChangePassword: u.mustChangePassword},
-		ExpireAt:           timePtr(u.expireAt),
-		LastLoginSuccessAt: timePtr(u.lastLoginSuccessAt),
-		LastLoginFailAt:    timePtr(u.lastLoginFailAt),
-		Email:              u.email,
-		Phone:              u.phone,
-		UserGroups:         []userGroupJSON{},
-		UserAttributes:     userAttributesJSON{Items: []keyValueJSON{}},
-		AuthMethods: []userAuthMethodJSON{{AuthID: "basic", IsEnabled: true, Options: []struct {
+		ID:                  u.id,
+		CustomerID:          e.st.customer.id,
+		UserName:            u.login,
+		FirstName:           u.firstName,
+		LastName:            u.lastName,
+		IsLocked:            u.isLocked,
+		HasManageableRooms:  e.st.hasManageableRooms(u),
+		UserRoles:           rolesJSON(e.st.effectiveRoles(u.id)),
+		Language:            u.language,
+		AuthData:            authDataOf(u),
+		ExpireAt:            timePtr(u.expireAt),
+		LastLoginSuccessAt:  timePtr(u.lastLoginSuccessAt),
+		LastLoginFailAt:     timePtr(u.lastLoginFailAt),
+		Email:               u.email,
+		Phone:               u.phone,
+		UserGroups:          e.st.userGroupsOf(u.id),
+		UserAttributes:      userAttributesJSON{Items: u.attributes.sorted()},
+		IsEncryptionEnabled: len(u.keyPairs) > 0,
+		AuthMethods: []userAuthMethodJSON{{AuthID: u.method(), IsEnabled: true, Options: []struct {
 			Key   string `json:"key"`
 			Value string `json:"value"`
 		}{}}},

@@ -254,7 +254,7 @@ func (e *Emulator) handleProductPackages(w http.ResponseWriter, r *http.Request)
 		ProductPackageID:   1,
 		ProductPackageName: "emulator",
 		Features: []productFeatureJSON{
-			{FeatureID: 1, FeatureName: "client_side_encryption", IsAvailable: e.cfg.CryptoEnabled},
+			{FeatureID: 1, FeatureName: "client_side_encryption", IsAvailable: *e.cfg.CryptoEnabled},
 			{FeatureID: 2, FeatureName: "s3_direct_upload", IsAvailable: e.useS3()},
 		},
 		Clients: []productClientJSON{{IsAvailable: true, OauthClientName: PublicClientID}},

@@ -78,8 +78,10 @@ type Config struct {
 	UseS3Storage *bool
 	// S3EnforceDirectUpload reports that direct S3 uploads are mandatory.
 	S3EnforceDirectUpload bool
-	// CryptoEnabled turns on client-side encryption for the tenant.
-	CryptoEnabled bool
+	// CryptoEnabled says whether client-side encryption is enabled for the
+	// tenant. Nil means true, as on DRACOON Cloud, where it is on by
+	// default; Bool(false) turns it off.
+	CryptoEnabled *bool
 
 	// Now is the clock (default time.Now). The test controls can move the
 	// emulator's time forward from it.
@@ -115,7 +117,8 @@ type Config struct {
 	APIVersion string
 }
 
-// Bool returns a pointer to v, for Config.UseS3Storage.
+// Bool returns a pointer to v, for Config.UseS3Storage and
+// Config.CryptoEnabled.
 func Bool(v bool) *bool { return &v }
 
 // Emulator is a running DRACOON emulator. Its methods are safe for
@@ -152,6 +155,9 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if cfg.UseS3Storage == nil {
 		cfg.UseS3Storage = Bool(true)
+	}
+	if cfg.CryptoEnabled == nil {
+		cfg.CryptoEnabled = Bool(true)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -52,7 +52,7 @@ type listQuery struct {
 type fieldKind int
 
 const (
-	kindString fieldKind = iota // eq (case-insensitive), cn (contains, case-insensitive)
+	kindString fieldKind = iota // eq (case-insensitive), cn (contains), sw (starts with)
 	kindEnum                    // eq against fixed lower-case values
 	kindBool                    // eq true|false
 	kindInt                     // eq, ge, le
@@ -88,6 +88,24 @@ type listSpec[T any] struct {
 	tiebreak func(a, b T) int
 	// defaultSort is applied when the request has no sort.
 	defaultSort []sortKey
+	// anyOf lists fields whose conditions are OR-ed with each other (the
+	// group as a whole is AND-ed with the rest), e.g. GET /users' login,
+	// firstName and lastName.
+	anyOf []string
+	// modifiers are fields that change what the handler lists (isMember,
+	// effectiveRoles, …) instead of testing an item; matches skips them
+	// and handlers read them with listQuery.filterValue.
+	modifiers []string
+}
+
+// filterValue returns the first value of the condition on field, if any.
+func (q listQuery) filterValue(field string) (string, bool) {
+	for _, c := range q.filters {
+		if c.field == field && len(c.values) > 0 {
+			return c.values[0], true
+		}
+	}
+	return "", false
 }
 
 // parseListQuery reads offset, limit, filter and sort from r against spec.
@@ -217,7 +235,11 @@ func parseSort[T any](s string, spec *listSpec[T]) ([]sortKey, *apiError) {
 
 // matches reports whether item satisfies every condition.
 func (spec *listSpec[T]) matches(item T, conds []filterCond) bool {
+	anyOfSeen, anyOfOK := false, false
 	for _, c := range conds {
+		if slices.Contains(spec.modifiers, c.field) {
+			continue
+		}
 		f := spec.filters[c.field]
 		ok := false
 		for _, v := range c.values {
@@ -226,11 +248,16 @@ func (spec *listSpec[T]) matches(item T, conds []filterCond) bool {
 				break
 			}
 		}
+		if slices.Contains(spec.anyOf, c.field) {
+			anyOfSeen = true
+			anyOfOK = anyOfOK || ok
+			continue
+		}
 		if !ok {
 			return false
 		}
 	}
-	return true
+	return !anyOfSeen || anyOfOK
 }
 
 func (f filterField[T]) matchValue(item T, op, v string) bool {
@@ -241,8 +268,11 @@ func (f filterField[T]) matchValue(item T, op, v string) bool {
 	case kindString, kindEnum:
 		got := strings.ToLower(f.str(item))
 		want := strings.ToLower(v)
-		if op == "cn" {
+		switch op {
+		case "cn":
 			return strings.Contains(got, want)
+		case "sw":
+			return strings.HasPrefix(got, want)
 		}
 		return got == want
 	case kindBool:

@@ -33,7 +33,7 @@ type recorded struct {
 
 // replayCovered are the recorded requests whose endpoints the emulator
 // implements so far.
-var replayCovered = regexp.MustCompile(`^(POST /oauth/(token|revoke)|GET /api/v4/user/(ping|account|account/customer)|GET /api/v4/config/info/.+|GET /api/v4/public/.+|GET /api/v4/nodes(/[0-9]+)?|POST /api/v4/nodes/rooms)$`)
+var replayCovered = regexp.MustCompile(`^(POST /oauth/(token|revoke)|GET /api/v4/user/(ping|account|account/customer)|GET /api/v4/config/info/.+|GET /api/v4/public/.+|GET /api/v4/nodes(/[0-9]+)?|POST /api/v4/nodes/rooms|GET /api/v4/user/(account/keypairs|profileAttributes)|PUT /api/v4/user/profileAttributes)$`)
 
 // The Java SDK recordings use this OAuth client (Basic header of the
 // requests) and redirect URI.

@@ -38,6 +38,7 @@ func (e *Emulator) routes() http.Handler {
 			e.accountRoutes(r)
 			e.configRoutes(r)
 			e.nodeRoutes(r)
+			e.adminRoutes(r)
 		})
 	})
 
@@ -62,6 +63,13 @@ func (e *Emulator) routes() http.Handler {
 		}()
 		if e.applyFault(sw, req) {
 			return
+		}
+		if p := req.URL.Path; len(p) > len("/api/") && strings.HasPrefix(p, "/api/") && strings.HasSuffix(p, "/") {
+			// DRACOON (Spring) also matches a path with a trailing slash;
+			// the Python client asks for /users/?offset=… and the like.
+			req = req.Clone(req.Context())
+			req.URL.Path = strings.TrimRight(p, "/")
+			req.URL.RawPath = ""
 		}
 		api.ServeHTTP(sw, req)
 	})

@@ -87,6 +87,20 @@ type user struct {
 	createdAt          time.Time
 	lastLoginSuccessAt time.Time
 	lastLoginFailAt    time.Time
+
+	// User administration (users.go, keypairs.go, profile.go).
+	createdBy   int64
+	authMethod  string // authBasic (also when empty), authAD, authOpenID, authRadius
+	authLogin   string // login for a non-basic method; basic users log in with login
+	adConfigID  int
+	oidConfigID int
+	mfaEnforced bool
+	// attributes are set by user managers, profileAttributes by the user.
+	attributes        attrSet
+	profileAttributes attrSet
+	// keyPairs are the user's key pairs in the order they were set (at
+	// most two, one per version).
+	keyPairs []*keyPair
 }
 
 func (u *user) hasRole(id int) bool {
@@ -144,8 +158,8 @@ func (e *Emulator) seed() *state {
 			id:              1,
 			name:            "DRACOON Emulator",
 			spaceLimit:      10 << 40,
-			accountsLimit:   1000,
-			cryptoEnabled:   e.cfg.CryptoEnabled,
+			accountsLimit:   10000,
+			cryptoEnabled:   *e.cfg.CryptoEnabled,
 			uuid:            randomUUID(),
 			languageDefault: "en-US",
 			s3TagsEnabled:   *e.cfg.UseS3Storage,
