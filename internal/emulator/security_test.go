@@ -337,7 +337,7 @@ func TestMethodNotAllowedHasAllow(t *testing.T) {
 		}
 	}
 	// An unknown method on an unknown path is a 404, not a 405 allowing nothing.
-	wantError(t, call(t, srv, "BREW", "/api/v4/nodes//", nil), 404, 0)
+	wantError(t, call(t, srv, "BREW", "/api/v4/no/such/route", nil), 404, 0)
 }
 
 // rawConn dials srv and returns the connection with a generous overall
