@@ -133,3 +133,11 @@ func getNode(t *testing.T, srv *dracoontest.Server, token string, nodeID int64) 
 	t.Helper()
 	return api(t, srv, token, "GET", fmt.Sprintf("/nodes/%d", nodeID), "")
 }
+
+// serverLike lets helpers call GET on a test server.
+type serverLike struct{ srv *dracoontest.Server }
+
+func (s serverLike) get(t *testing.T, token, path string) response {
+	t.Helper()
+	return api(t, s.srv, token, "GET", path, "")
+}
