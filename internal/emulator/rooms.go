@@ -160,12 +160,11 @@ func (e *Emulator) handleConfigRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n.inheritPermissions, n.userPerms = inherit, users
+	if req.NewGroupMemberAcceptance != nil {
+		n.newGroupMemberAcceptance = *req.NewGroupMemberAcceptance
+	}
 	for _, id := range req.AdminGroupIDs {
-		acceptance := "autoallow"
-		if req.NewGroupMemberAcceptance != nil {
-			acceptance = *req.NewGroupMemberAcceptance
-		}
-		st.grantGroup(n, id, fullPerms(), acceptance)
+		st.grantGroup(n, id, fullPerms(), n.newGroupMemberAcceptance)
 	}
 	if req.RecycleBinRetentionPeriod != nil {
 		n.retentionPeriod = *req.RecycleBinRetentionPeriod
@@ -175,9 +174,6 @@ func (e *Emulator) handleConfigRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Classification != nil {
 		n.classification = *req.Classification
-	}
-	if req.NewGroupMemberAcceptance != nil {
-		n.newGroupMemberAcceptance = *req.NewGroupMemberAcceptance
 	}
 	st.touch(n, uid, e.clock.now())
 	writeJSON(w, http.StatusOK, st.view(n, uid).toJSON(false))
