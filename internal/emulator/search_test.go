@@ -118,3 +118,17 @@ func TestSearchPathResolution(t *testing.T) {
 		t.Errorf("guest search: %v", itemNames(t, r))
 	}
 }
+
+// TestTrailingSlash: the Python client asks for "/nodes/?offset=0…" and
+// "/nodes/{id}/comments/?offset=0"; DRACOON serves both.
+func TestTrailingSlash(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Slash", nil)
+	if r := ok(t, api(t, srv, tk, "GET", "/nodes/?offset=0&parent_id=0&room_manager=false", ""), 200); total(r) != 1 {
+		t.Errorf("rooms via /nodes/: %v", r)
+	}
+	ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes/%d/comments/?offset=0", room), ""), 200)
+	ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes/%d/deleted_nodes/?offset=0", room), ""), 200)
+}
