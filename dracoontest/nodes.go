@@ -50,3 +50,7 @@ func (s *Server) AddGroup(name string, memberIDs ...int64) (int64, error) {
 func (s *Server) AddGroupMember(groupID, userID int64) error {
 	return s.emu.AddGroupMember(groupID, userID)
 }
+
+// LastAdminRooms returns the ids of the rooms where the user is the last
+// admin.
+func (s *Server) LastAdminRooms(userID int64) []int64 { return s.emu.LastAdminRooms(userID) }

@@ -21,9 +21,7 @@ type nodeParentListJSON struct {
 	Items []nodeParentJSON `json:"items"`
 }
 
-// handleGetParents lists the ancestors from the top-level room down to
-// the direct parent (the order real servers use is not recorded; this is
-// the breadcrumb order).
+// handleGetParents lists the ancestors (order: see parentsTopDown).
 func (e *Emulator) handleGetParents(w http.ResponseWriter, r *http.Request) {
 	id, err := urlID(r, "node_id")
 	if err != nil {
@@ -47,7 +45,9 @@ func (e *Emulator) handleGetParents(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Items = append(out.Items, j)
 	}
-	slices.Reverse(out.Items)
+	if parentsTopDown {
+		slices.Reverse(out.Items)
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 

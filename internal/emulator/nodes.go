@@ -70,7 +70,6 @@ type node struct {
 	useDataSpaceRescueKey bool
 	roomRescueKey         json.RawMessage // UserKeyPairContainer, opaque
 	policies              roomPolicies
-	webhookIDs            map[int64]bool
 }
 
 // perms is NodePermissions.

@@ -82,10 +82,9 @@ func (st *state) hasAdmin(users, groups map[int64]perms) bool {
 	return false
 }
 
-// validPerms applies the permission-set rule: an empty set revokes, any
-// other set must include read (see unverified.go).
+// validPerms applies the permission-set rule (see permissionsNeedRead).
 func validPerms(p perms) bool {
-	return !p.any() || p.Read
+	return !permissionsNeedRead || !p.any() || p.Read
 }
 
 // roomUserView is one row of GET /nodes/rooms/{id}/users.
@@ -673,4 +672,36 @@ func (e *Emulator) handlePendingUpdate(w http.ResponseWriter, r *http.Request) {
 		st.touch(n, uid, now)
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// lastAdminRooms returns the rooms where uid is the only non-expiring
+// admin (by a direct grant; rooms that inherit permissions need none), for
+// the users' last_admin_rooms endpoints and for refusing to delete such a
+// user (-40006).
+func (st *state) lastAdminRooms(uid int64) []*node {
+	var out []*node
+	for _, n := range st.nodes {
+		if n.typ != typeRoom || n.inheritPermissions || !n.userPerms[uid].Manage {
+			continue
+		}
+		others := cloneGrants(n.userPerms)
+		delete(others, uid)
+		if !st.hasAdmin(others, n.groupPerms) {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(a, b *node) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
+// LastAdminRooms returns the ids of the rooms where user uid is the last
+// admin, for tests and seeding scripts.
+func (e *Emulator) LastAdminRooms(uid int64) []int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var ids []int64
+	for _, n := range e.st.lastAdminRooms(uid) {
+		ids = append(ids, n.id)
+	}
+	return ids
 }

@@ -100,13 +100,20 @@ func TestMultiUserPermissions(t *testing.T) {
 	}
 	wantError(t, api(t, srv, manager.token, "PUT", fmt.Sprintf("/nodes/rooms/%d/config", room), `{"inheritPermissions":true}`), 400, -40017)
 
-	// Last admin: the manager cannot drop its own manage permission or
-	// revoke itself while it is the only admin ...
+	// Last admin: the manager is the only admin of the room, of A and of
+	// B (which took the manager's inherited grant over) ...
+	if got := srv.LastAdminRooms(manager.id); !slices.Equal(got, []int64{room, subA, subB}) {
+		t.Errorf("last-admin rooms %v, want %d, %d, %d", got, room, subA, subB)
+	}
+	// ... and cannot drop its own manage permission or revoke itself.
 	wantError(t, api(t, srv, manager.token, "DELETE", fmt.Sprintf("/nodes/rooms/%d/users", room), fmt.Sprintf(`{"ids":[%d]}`, manager.id)), 400, -40006)
 	wantError(t, grantUsers(t, srv, manager.token, room, manager.id, perm("read")), 400, -40006)
 	// ... until a group holds manage.
 	ok(t, api(t, srv, manager.token, "PUT", fmt.Sprintf("/nodes/rooms/%d/groups", room),
 		jsonBody(map[string]any{"items": []any{map[string]any{"id": gid, "permissions": allPerms()}}})), 204)
+	if got := srv.LastAdminRooms(manager.id); !slices.Equal(got, []int64{subA, subB}) {
+		t.Errorf("last-admin rooms after the group grant %v, want %d and %d", got, subA, subB)
+	}
 	ok(t, api(t, srv, manager.token, "DELETE", fmt.Sprintf("/nodes/rooms/%d/users", room), fmt.Sprintf(`{"ids":[%d]}`, manager.id)), 204)
 	wantError(t, api(t, srv, member.token, "DELETE", fmt.Sprintf("/nodes/rooms/%d/groups", room), fmt.Sprintf(`{"ids":[%d]}`, gid)), 400, -40006)
 	// The manager lost its grant; the room stays browsable for it (it

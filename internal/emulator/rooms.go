@@ -315,6 +315,9 @@ func (e *Emulator) handleGetRoomPolicies(w http.ResponseWriter, r *http.Request)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	n, err := e.lookupRoom(r, uid)
+	if err == nil && !policiesReadableByMembers && !e.st.permissions(n, uid).Manage {
+		err = errForbidden
+	}
 	if err != nil {
 		writeError(w, err)
 		return
@@ -408,7 +411,9 @@ func (e *Emulator) handleSetRoomWebhooks(w http.ResponseWriter, r *http.Request)
 			writeError(w, errMandatory)
 			return
 		}
-		// No webhook exists yet.
+	}
+	if len(req.Items) > 0 {
+		// No webhook exists yet, so any id is unknown.
 		writeError(w, errWebhookNotFound)
 		return
 	}

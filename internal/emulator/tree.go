@@ -68,10 +68,6 @@ var (
 	errOneRescueKey       = newAPIError(400, -40004, "Only one room emergency password (rescue key) is allowed")
 )
 
-// maxPathLength bounds parentPath + name (DRACOON rejects longer paths
-// with -41200; the limit itself is not documented).
-const maxPathLength = 2000
-
 // Resolution strategies of copy, move, restore and uploads.
 const (
 	resolveAutorename = "autorename"

@@ -62,3 +62,20 @@ const pendingOnlyForLaterMembers = true
 // moving keeps id and referenceId. Overwriting a file moves the old one to
 // the recycle bin; the new node keeps the old referenceId.
 const overwriteKeepsReferenceID = true
+
+// A permission set that grants anything must include read; an empty set
+// revokes the grant. Other sets are refused with 400 -92001 (the catalogue
+// has no dedicated code).
+const permissionsNeedRead = true
+
+// GET /nodes/{id}/parents lists the ancestors from the top-level room down
+// to the direct parent (breadcrumb order).
+const parentsTopDown = true
+
+// Paths (parentPath + name) longer than this are refused with -41200; the
+// real limit is not documented.
+const maxPathLength = 2000
+
+// A room's policies can be read by anyone who sees the room and changed
+// by its administrators.
+const policiesReadableByMembers = true
