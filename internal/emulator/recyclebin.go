@@ -96,6 +96,7 @@ type deletedNodeJSON struct {
 	ParentPath     string       `json:"parentPath"`
 	Type           string       `json:"type"`
 	Name           string       `json:"name"`
+	ReferenceID    int64        `json:"referenceId"` // newer servers send it (not in 4.26.7)
 	ExpireAt       *apiTime     `json:"expireAt,omitempty"`
 	AccessedAt     *apiTime     `json:"accessedAt,omitempty"`
 	IsEncrypted    bool         `json:"isEncrypted"`
@@ -117,11 +118,14 @@ func (st *state) deletedJSON(d *deletedNode) deletedNodeJSON {
 		size += x.size
 	}
 	j := deletedNodeJSON{
-		ID: n.id, ParentID: n.parentID, ParentPath: d.parentPath, Type: n.typ, Name: n.name,
+		ID: n.id, ParentID: n.parentID, ParentPath: d.parentPath, Type: n.typ, Name: n.name, ReferenceID: n.id,
 		IsEncrypted: n.isEncrypted, Notes: n.notes, Size: size, Classification: n.classification,
 		CreatedAt: apiTime(n.createdAt), CreatedBy: st.userInfo(n.createdBy),
 		UpdatedAt: apiTime(n.updatedAt), UpdatedBy: st.userInfo(n.updatedBy),
 		DeletedAt: apiTime(d.deletedAt), DeletedBy: st.userInfo(d.deletedBy),
+	}
+	if n.typ == typeFile {
+		j.ReferenceID = n.referenceID
 	}
 	if !n.expireAt.IsZero() {
 		t := apiTime(n.expireAt)

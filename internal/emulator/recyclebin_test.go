@@ -36,7 +36,7 @@ func TestRecycleBinRoundTrip(t *testing.T) {
 		t.Errorf("filtered summary %v", r)
 	}
 	vers := ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes/%d/deleted_nodes/versions?type=file&name=doc.txt&sort=deletedAt:asc", room), ""), 200)
-	if vi := items(t, vers); len(vi) != 2 || id(vi[0], "id") != v1 || id(vi[1], "id") != v2 || vi[0]["parentPath"] != "/Bin/" {
+	if vi := items(t, vers); len(vi) != 2 || id(vi[0], "id") != v1 || id(vi[1], "id") != v2 || vi[0]["parentPath"] != "/Bin/" || id(vi[1], "referenceId") != v2 {
 		t.Errorf("versions: %v", vi)
 	}
 	dn := ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes/deleted_nodes/%d", folder), ""), 200)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -441,18 +440,6 @@ func (e *Emulator) CreateFolder(spec FolderSpec) (int64, error) {
 		return 0, errors.New("emulator: create folder: " + err.debugInfo)
 	}
 	return n.id, nil
-}
-
-// NodePath returns the parentPath plus name of node id ("" when absent),
-// for tests that check paths.
-func (e *Emulator) NodePath(id int64) string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := e.st.nodes[id]
-	if n == nil {
-		return ""
-	}
-	return path.Join(e.st.parentPath(n), n.name)
 }
 
 // treeRoutes registers the node endpoints beyond GET /nodes, GET
