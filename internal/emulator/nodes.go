@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -636,14 +635,14 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 	if err := validateNodeName(req.Name); err != nil {
 		return nil, err
 	}
-	if req.Notes != nil && utf8.RuneCountInString(*req.Notes) > maxNotes {
-		return nil, errTooLong
+	if err := checkNotes(req.Notes); err != nil {
+		return nil, err
 	}
 	classification := 2
+	if err := checkClassification(req.Classification); err != nil {
+		return nil, err
+	}
 	if req.Classification != nil {
-		if *req.Classification < 1 || *req.Classification > 4 {
-			return nil, errBadClassification
-		}
 		classification = *req.Classification
 	}
 	retention := 0
@@ -681,18 +680,8 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 	}
 	now := e.clock.now()
 	tsCreation, tsModification := now, now
-	for _, ts := range []struct {
-		in  *string
-		out *time.Time
-	}{{req.TimestampCreation, &tsCreation}, {req.TimestampModification, &tsModification}} {
-		if ts.in == nil || *ts.in == "" {
-			continue
-		}
-		t, ok := parseAPITime(*ts.in)
-		if !ok {
-			return nil, errInvalidParameter.withDebug("Invalid date-time value")
-		}
-		*ts.out = t.Truncate(time.Millisecond)
+	if err := parseTimestamps(timestampPair(req.TimestampCreation, &tsCreation), timestampPair(req.TimestampModification, &tsModification)); err != nil {
+		return nil, err
 	}
 	for _, id := range req.AdminIDs {
 		if st.users[id] == nil {

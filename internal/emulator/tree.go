@@ -265,12 +265,19 @@ func (st *state) checkPathLength(parent *node, name string) *apiError {
 	return nil
 }
 
-// parseTimestamps reads optional timestampCreation/Modification values
-// into the given times (milliseconds, UTC).
-func parseTimestamps(pairs ...struct {
+// tsInput pairs an optional request timestamp with the time it sets.
+type tsInput struct {
 	in  *string
 	out *time.Time
-}) *apiError {
+}
+
+// timestampPair builds a tsInput.
+func timestampPair(in *string, out *time.Time) tsInput { return tsInput{in, out} }
+
+// parseTimestamps reads optional timestampCreation/Modification values
+// into their targets (milliseconds, UTC); absent or empty values leave
+// the target alone.
+func parseTimestamps(pairs ...tsInput) *apiError {
 	for _, ts := range pairs {
 		if ts.in == nil || *ts.in == "" {
 			continue
@@ -282,17 +289,6 @@ func parseTimestamps(pairs ...struct {
 		*ts.out = t.Truncate(time.Millisecond)
 	}
 	return nil
-}
-
-// timestampPair pairs an optional request timestamp with its target.
-func timestampPair(in *string, out *time.Time) struct {
-	in  *string
-	out *time.Time
-} {
-	return struct {
-		in  *string
-		out *time.Time
-	}{in, out}
 }
 
 // checkNotes bounds notes to 255 characters.
