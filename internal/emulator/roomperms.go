@@ -115,15 +115,7 @@ func grantMatch(granted bool, v string) bool {
 	return v == "any" || (v == "true") == granted
 }
 
-func userSearchMatch(u *user, v string) bool {
-	v = strings.ToLower(v)
-	for _, s := range []string{u.firstName, u.lastName, u.email, u.login} {
-		if strings.Contains(strings.ToLower(s), v) {
-			return true
-		}
-	}
-	return false
-}
+func userSearchMatch(u *user, v string) bool { return userFieldsMatch(u, "cn", v) }
 
 var anyTrueFalse = []string{"true", "false", "any"}
 

@@ -14,13 +14,15 @@ import (
 // depth_level = number of segments, no parent_id); see unverified.go for
 // the matching and ranking rules.
 
-// userMatches reports whether the user's first name, last name, e-mail or
-// user name contains (cn) or equals (eq) v, case-insensitively.
+// userMatches applies userFieldsMatch to user id (false when gone).
 func userMatches(st *state, id int64, op, v string) bool {
 	u := st.users[id]
-	if u == nil {
-		return false
-	}
+	return u != nil && userFieldsMatch(u, op, v)
+}
+
+// userFieldsMatch reports whether the user's first name, last name,
+// e-mail or user name contains (cn) or equals (eq) v, case-insensitively.
+func userFieldsMatch(u *user, op, v string) bool {
 	v = strings.ToLower(v)
 	for _, s := range []string{u.firstName, u.lastName, u.email, u.login} {
 		s = strings.ToLower(s)
