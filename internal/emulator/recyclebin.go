@@ -17,6 +17,7 @@ import (
 
 // deletedNode is a deleted file or folder with its subtree.
 type deletedNode struct {
+	id         int64   // the deleted-node id (see deletedNodeKeepsID)
 	n          *node   // the node as it was when deleted
 	subtree    []*node // n first, then its descendants, parents first
 	roomID     int64   // the room whose recycle bin holds it
@@ -40,9 +41,11 @@ func (st *state) recycle(n *node, uid int64, now time.Time) {
 		delete(st.nodes, x.id)
 		delete(st.kids, x.id)
 	}
-	if deletedNodeKeepsID {
-		st.tree.deleted[n.id] = d
+	d.id = n.id
+	if !deletedNodeKeepsID {
+		d.id = st.nodeSeq.next()
 	}
+	st.tree.deleted[d.id] = d
 }
 
 // purgeBinOf drops the deleted nodes of room and its sub-rooms.
@@ -85,7 +88,7 @@ func (st *state) binOf(c *node) []*deletedNode {
 			out = append(out, d)
 		}
 	}
-	slices.SortFunc(out, func(a, b *deletedNode) int { return cmp.Compare(a.n.id, b.n.id) })
+	slices.SortFunc(out, func(a, b *deletedNode) int { return cmp.Compare(a.id, b.id) })
 	return out
 }
 
@@ -118,7 +121,7 @@ func (st *state) deletedJSON(d *deletedNode) deletedNodeJSON {
 		size += x.size
 	}
 	j := deletedNodeJSON{
-		ID: n.id, ParentID: n.parentID, ParentPath: d.parentPath, Type: n.typ, Name: n.name, ReferenceID: n.id,
+		ID: d.id, ParentID: n.parentID, ParentPath: d.parentPath, Type: n.typ, Name: n.name, ReferenceID: n.id,
 		IsEncrypted: n.isEncrypted, Notes: n.notes, Size: size, Classification: n.classification,
 		CreatedAt: apiTime(n.createdAt), CreatedBy: st.userInfo(n.createdBy),
 		UpdatedAt: apiTime(n.updatedAt), UpdatedBy: st.userInfo(n.updatedBy),
@@ -145,7 +148,7 @@ type deletedSummary struct {
 func (s *deletedSummary) first() time.Time { return s.versions[0].deletedAt }
 func (s *deletedSummary) last() *deletedNode {
 	return slices.MaxFunc(s.versions, func(a, b *deletedNode) int {
-		return cmp.Or(a.deletedAt.Compare(b.deletedAt), cmp.Compare(a.n.id, b.n.id))
+		return cmp.Or(a.deletedAt.Compare(b.deletedAt), cmp.Compare(a.id, b.id))
 	})
 }
 
@@ -167,7 +170,7 @@ func (s *deletedSummary) toJSON() deletedSummaryJSON {
 	return deletedSummaryJSON{
 		ParentID: s.parentID, ParentPath: s.parentPath, Name: s.name, Type: s.typ,
 		CntVersions: len(s.versions), FirstDeletedAt: apiTime(s.first()), LastDeletedAt: apiTime(last.deletedAt),
-		LastDeletedNodeID: last.n.id, TimestampCreation: apiTime(last.n.tsCreation), TimestampModification: apiTime(last.n.tsModification),
+		LastDeletedNodeID: last.id, TimestampCreation: apiTime(last.n.tsCreation), TimestampModification: apiTime(last.n.tsModification),
 	}
 }
 
@@ -191,7 +194,7 @@ var deletedSummarySpec = &listSpec[*deletedSummary]{
 	},
 	// "Nodes are sorted by type first, then by sent sort string."
 	group:       func(s *deletedSummary) int { return nodeTypeOrder[s.typ] },
-	tiebreak:    func(a, b *deletedSummary) int { return cmp.Compare(a.versions[0].n.id, b.versions[0].n.id) },
+	tiebreak:    func(a, b *deletedSummary) int { return cmp.Compare(a.versions[0].id, b.versions[0].id) },
 	defaultSort: []sortKey{{field: "name"}},
 }
 
@@ -274,7 +277,7 @@ var deletedVersionsSpec = &listSpec[*deletedNode]{
 		"deletedAt":      func(a, b *deletedNode) int { return a.deletedAt.Compare(b.deletedAt) },
 		"deletedBy":      func(a, b *deletedNode) int { return compareFold(a.deleter, b.deleter) },
 	},
-	tiebreak:    func(a, b *deletedNode) int { return cmp.Compare(a.n.id, b.n.id) },
+	tiebreak:    func(a, b *deletedNode) int { return cmp.Compare(a.id, b.id) },
 	defaultSort: []sortKey{{field: "deletedAt", desc: true}},
 }
 
@@ -397,7 +400,7 @@ func (e *Emulator) handleEmptyBin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, d := range e.st.binOf(c) {
-		delete(e.st.tree.deleted, d.n.id)
+		delete(e.st.tree.deleted, d.id)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -479,7 +482,7 @@ func (e *Emulator) handleRestore(w http.ResponseWriter, r *http.Request) {
 		if p.replaces != nil {
 			st.recycle(p.replaces, uid, now)
 		}
-		delete(st.tree.deleted, j.d.n.id)
+		delete(st.tree.deleted, j.d.id)
 		j.d.n.parentID, j.d.n.name = j.target.id, p.name
 		for _, x := range j.d.subtree {
 			st.attach(x)
@@ -539,7 +542,7 @@ func (e *Emulator) handleFileVersions(w http.ResponseWriter, r *http.Request) {
 	for _, d := range st.tree.deleted {
 		room := st.nodes[d.roomID]
 		if d.n.typ == typeFile && d.n.referenceID == ref && room != nil && st.permissions(room, uid).ReadRecycleBin {
-			items = append(items, fileVersionJSON{ID: d.n.id, ReferenceID: ref, Name: d.n.name, ParentID: d.n.parentID, Deleted: true})
+			items = append(items, fileVersionJSON{ID: d.id, ReferenceID: ref, Name: d.n.name, ParentID: d.n.parentID, Deleted: true})
 		}
 	}
 	if len(items) == 0 {

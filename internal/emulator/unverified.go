@@ -12,7 +12,7 @@ const namesClashIgnoringCase = true
 // A deleted file or folder keeps its node id in the recycle bin
 // (DeletedNode.id = the former node id), and a restore brings it back
 // under that id. Node ids come from one sequence, so no clash is possible.
-const deletedNodeKeepsID = true
+const deletedNodeKeepsID = true // false: new ids from the node sequence
 
 // A search string without '*' matches names that contain it
 // (case-insensitive); '*' stands for any run of characters and anchors the
