@@ -11,8 +11,9 @@ import (
 
 // lookupPath resolves a path the way the Python client's
 // get_node_from_path does: last segment as search_string, parentPath:eq
-// filter, depth_level = number of segments, no parent_id. It returns the
-// hits in the server's order.
+// filter, depth_level = number of segments, no parent_id, both values
+// encoded as the client encodes them. It returns the hits in the server's
+// order.
 func lookupPath(t *testing.T, srv serverLike, token, path string) []map[string]any {
 	t.Helper()
 	segs := strings.Split(path, "/")
@@ -22,8 +23,24 @@ func lookupPath(t *testing.T, srv serverLike, token, path string) []map[string]a
 		last, parent = segs[len(segs)-2], strings.Join(segs[:len(segs)-2], "/")
 		depth = len(segs) - 2
 	}
-	q := "search_string=" + url.QueryEscape(last) + "&filter=" + url.QueryEscape("parentPath:eq:"+parent+"/") + "&depth_level=" + strconv.Itoa(depth)
+	q := "search_string=" + pyQuote(last) + "&filter=" + pyQuote("parentPath:eq:"+parent+"/") + "&depth_level=" + strconv.Itoa(depth)
 	return items(t, ok(t, srv.get(t, token, "/nodes/search?"+q), 200))
+}
+
+// pyQuote percent-encodes like Python's urllib.parse.quote with its
+// default safe "/": only letters, digits, "_.-~" and "/" stay as they are
+// (so "+" and " " become %2B and %20).
+func pyQuote(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.-~/", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
 
 func TestSearchPathResolution(t *testing.T) {
