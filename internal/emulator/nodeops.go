@@ -304,6 +304,7 @@ func (e *Emulator) transfer(w http.ResponseWriter, r *http.Request, move bool) {
 	// Validate every item and find "fail" conflicts before changing
 	// anything.
 	var clashes []*node
+	claimed := batchNames{}
 	byID := map[int64]*node{}
 	for _, s := range sources {
 		byID[s.id] = s
@@ -342,6 +343,11 @@ func (e *Emulator) transfer(w http.ResponseWriter, r *http.Request, move bool) {
 		}
 		if err != nil {
 			writeError(w, err)
+			return
+		}
+		if !claimed.claim(target.id, name) && strategy == resolveFail {
+			// Two items of this request would take one name.
+			writeConflict(w, clashes)
 			return
 		}
 	}

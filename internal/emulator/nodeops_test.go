@@ -141,6 +141,9 @@ func TestCopyMoveConflicts(t *testing.T) {
 	}
 	wantError(t, copyTo(dst, fmt.Sprintf(`{"items":[{"id":%d}],"keepShareLinks":true}`, a)), 400, -80034)
 
+	// Two items renamed to one name: refused under "fail".
+	wantError(t, copyTo(dst, fmt.Sprintf(`{"items":[{"id":%d,"name":"same.txt"},{"id":%d,"name":"SAME.txt"}],"resolutionStrategy":"fail"}`, a, readme)), 409, -41001)
+
 	// Renaming on the way, and the deprecated nodeIds form.
 	ok(t, copyTo(dst, fmt.Sprintf(`{"items":[{"id":%d,"name":"b.pdf"}]}`, a)), 201)
 	ok(t, copyTo(room, fmt.Sprintf(`{"nodeIds":[%d]}`, a)), 201)

@@ -438,6 +438,7 @@ func (e *Emulator) handleRestore(w http.ResponseWriter, r *http.Request) {
 	}
 	var jobs []job
 	var clashes []*node
+	claimed := batchNames{}
 	for _, id := range req.DeletedNodeIDs {
 		d, err := e.lookupDeleted(id, uid, canRestoreBin)
 		if err != nil {
@@ -468,6 +469,10 @@ func (e *Emulator) handleRestore(w http.ResponseWriter, r *http.Request) {
 			clashes = append(clashes, clash)
 		} else if err != nil {
 			writeError(w, err)
+			return
+		} else if !claimed.claim(target.id, d.n.name) && strategy == resolveFail {
+			// Two versions of one name restored into one parent.
+			writeConflict(w, clashes)
 			return
 		}
 		jobs = append(jobs, job{d, target})

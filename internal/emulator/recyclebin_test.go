@@ -109,3 +109,26 @@ func TestFileVersions(t *testing.T) {
 	}
 	wantError(t, api(t, srv, tk, "GET", "/nodes/files/versions/99999", ""), 404, -41000)
 }
+
+// TestRestoreVersionsTogether restores two deleted versions of one name
+// in one request: "fail" refuses before anything changes, "autorename"
+// numbers the second.
+func TestRestoreVersionsTogether(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Twice", nil)
+	first := mustFile(t, srv, room, "x.txt", "1")
+	ok(t, api(t, srv, tk, "DELETE", fmt.Sprintf("/nodes/%d", first), ""), 204)
+	second := mustFile(t, srv, room, "x.txt", "2")
+	ok(t, api(t, srv, tk, "DELETE", fmt.Sprintf("/nodes/%d", second), ""), 204)
+	both := fmt.Sprintf(`"deletedNodeIds":[%d,%d]`, first, second)
+	wantError(t, api(t, srv, tk, "POST", "/nodes/deleted_nodes/actions/restore", `{`+both+`,"resolutionStrategy":"fail"}`), 409, -41001)
+	if r := ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes?parent_id=%d", room), ""), 200); total(r) != 0 {
+		t.Fatalf("a refused restore changed the room: %v", itemNames(t, r))
+	}
+	ok(t, api(t, srv, tk, "POST", "/nodes/deleted_nodes/actions/restore", `{`+both+`}`), 204)
+	if got := itemNames(t, ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes?parent_id=%d", room), ""), 200)); fmt.Sprint(got) != "[x (1).txt x.txt]" {
+		t.Errorf("restored names %v", got)
+	}
+}

@@ -100,6 +100,25 @@ func sameName(a, b string) bool {
 	return a == b
 }
 
+// batchNames records the names the items of one request take, so that
+// two items landing on one name in one parent are noticed before anything
+// changes.
+type batchNames map[string]bool
+
+// claim reports whether name in parentID is still free within the batch
+// and takes it.
+func (b batchNames) claim(parentID int64, name string) bool {
+	if namesClashIgnoringCase {
+		name = strings.ToLower(name)
+	}
+	key := strconv.FormatInt(parentID, 10) + "/" + name
+	if b[key] {
+		return false
+	}
+	b[key] = true
+	return true
+}
+
 // childNamed returns the child of parentID called name, or nil.
 func (st *state) childNamed(parentID int64, name string) *node {
 	for _, c := range st.children(parentID) {
