@@ -247,8 +247,11 @@ func (e *Emulator) transfer(w http.ResponseWriter, r *http.Request, move bool) {
 		writeError(w, err)
 		return
 	}
-	for _, id := range req.NodeIDs {
-		req.Items = append(req.Items, transferItem{ID: id})
+	if len(req.Items) == 0 {
+		// The deprecated form; the Java SDK sends both with the same ids.
+		for _, id := range req.NodeIDs {
+			req.Items = append(req.Items, transferItem{ID: id})
+		}
 	}
 	if len(req.Items) == 0 {
 		writeError(w, errMandatory)
