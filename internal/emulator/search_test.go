@@ -112,6 +112,12 @@ func TestSearchPathResolution(t *testing.T) {
 	if got := itemNames(t, r); !slices.Equal(got, []string{"A.pdf", "a.pdf"}) && !slices.Equal(got, []string{"a.pdf", "A.pdf"}) {
 		t.Errorf("a*.pdf: %v", got)
 	}
+	// depth_level 1 below the room reaches F's files, not the files in
+	// F's sub-folders.
+	r1 := ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes/search?search_string=.&parent_id=%d&depth_level=1&filter=type:eq:file", room), ""), 200)
+	if got := itemNames(t, r1); total(r1) != 5 || slices.Contains(got, "a+b.txt") {
+		t.Errorf("depth 1: %v", got)
+	}
 	// depth_level 0 below the room finds only its children.
 	if r := ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes/search?search_string=pdf&parent_id=%d", room), ""), 200); total(r) != 0 {
 		t.Errorf("depth 0: %v", itemNames(t, r))
