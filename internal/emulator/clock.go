@@ -134,3 +134,28 @@ func parseDate(s string) (time.Time, *apiError) {
 	}
 	return time.Time{}, errInvalidDate
 }
+
+// expirationJSON is ObjectExpiration.
+type expirationJSON struct {
+	EnableExpiration *bool   `json:"enableExpiration"`
+	ExpireAt         *string `json:"expireAt"`
+}
+
+// resolve turns an expiration into a time (zero = none); an absent
+// enableExpiration means none.
+func (x *expirationJSON) resolve(now time.Time) (time.Time, *apiError) {
+	if x == nil || x.EnableExpiration == nil || !*x.EnableExpiration {
+		return time.Time{}, nil
+	}
+	if x.ExpireAt == nil || *x.ExpireAt == "" {
+		return time.Time{}, errMandatory
+	}
+	t, err := parseDate(*x.ExpireAt)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !t.After(now) {
+		return time.Time{}, errExpirationPast
+	}
+	return t, nil
+}

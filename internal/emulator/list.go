@@ -73,6 +73,8 @@ type filterField[T any] struct {
 	// match, when set, replaces the kind-based comparison (values are
 	// OR-ed by the caller).
 	match func(item T, value string) bool
+	// matchOp is match for fields whose operators differ (cn, eq, ge, le).
+	matchOp func(item T, op, value string) bool
 }
 
 // listSpec is an endpoint's table of filter and sort fields.
@@ -263,6 +265,9 @@ func (spec *listSpec[T]) matches(item T, conds []filterCond) bool {
 func (f filterField[T]) matchValue(item T, op, v string) bool {
 	if f.match != nil {
 		return f.match(item, v)
+	}
+	if f.matchOp != nil {
+		return f.matchOp(item, op, v)
 	}
 	switch f.kind {
 	case kindString, kindEnum:

@@ -1,19 +1,23 @@
 package emulator
 
 import (
+	"cmp"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 )
 
-// Node tree: rooms so far (folders and files come later). Endpoints:
-// GET /nodes, GET /nodes/{node_id}, POST /nodes/rooms.
+// Node tree: the node model, effective permissions and the Node JSON.
+// Endpoints here: GET /nodes, GET /nodes/{node_id}, POST /nodes/rooms;
+// the others live in one file per area (folders.go, files.go, search.go,
+// nodeops.go, recyclebin.go, comments.go, favorites.go, rooms.go,
+// roomperms.go), the shared tree helpers in tree.go.
 
 const (
 	typeRoom   = "room"
@@ -36,6 +40,15 @@ type node struct {
 	notes          string
 	classification int
 	branchVersion  int64
+	expireAt       time.Time // zero: no expiration (files)
+	// favoredBy holds the ids of the users who marked the node.
+	favoredBy map[int64]bool
+
+	// Files only.
+	referenceID int64 // id of the first version; shared by later versions
+	content     []byte
+	size        int64
+	hash        string // MD5 hex of content unless seeded otherwise
 
 	// Rooms only.
 	inheritPermissions       bool
@@ -48,6 +61,14 @@ type node struct {
 	// groupPerms are the grants to groups; a member gets their union with
 	// its own grant.
 	groupPerms map[int64]perms
+	// groupAcceptance is newGroupMemberAcceptance per granted group.
+	groupAcceptance map[int64]string
+	// memberState records, per group granted with "pending" acceptance,
+	// the members accepted or denied (roomperms.go).
+	memberState           map[int64]map[int64]string
+	useDataSpaceRescueKey bool
+	roomRescueKey         json.RawMessage // UserKeyPairContainer, opaque
+	policies              roomPolicies
 }
 
 // perms is NodePermissions.
@@ -117,7 +138,7 @@ func (st *state) permissions(n *node, uid int64) perms {
 	}
 	p := n.userPerms[uid]
 	for gid, gp := range n.groupPerms {
-		if g := st.groups[gid]; g != nil && g.members[uid] {
+		if g := st.groups[gid]; g != nil && g.members[uid] && n.groupMemberAdmitted(gid, uid) {
 			p = p.or(gp)
 		}
 	}
@@ -298,10 +319,11 @@ type nodeView struct {
 	perms     perms
 	browsable bool
 	st        *state
+	uid       int64
 }
 
 func (st *state) view(n *node, uid int64) nodeView {
-	return nodeView{n: n, perms: st.permissions(n, uid), browsable: st.browsable(n, uid), st: st}
+	return nodeView{n: n, perms: st.permissions(n, uid), browsable: st.browsable(n, uid), st: st, uid: uid}
 }
 
 // counts returns the direct child counts by type.
@@ -344,6 +366,22 @@ func (v nodeView) toJSON(withEncryptionInfo bool) nodeJSON {
 		CntFiles:              files,
 		AuthParentID:          st.authParentID(n),
 		CntChildren:           rooms + folders + files,
+		IsFavorite:            n.favoredBy[v.uid],
+		CntComments:           st.commentCount(n.id),
+		CntDeletedVersions:    st.deletedVersionCount(n),
+	}
+	if !n.expireAt.IsZero() {
+		t := apiTime(n.expireAt)
+		j.ExpireAt = &t
+	}
+	if n.typ == typeFile {
+		j.ReferenceID = n.referenceID
+		j.Size = n.size
+		j.Hash = n.hash
+		j.FileType = fileType(n.name)
+		j.MediaType = mediaType(n.name)
+	} else {
+		j.Size = st.treeSize(n)
 	}
 	if n.parentID != 0 {
 		p := n.parentID
@@ -414,10 +452,10 @@ var nodeListSpec = &listSpec[nodeView]{
 		"updatedBy": func(a, b nodeView) int {
 			return compareFold(userSortName(a.st, a.n.updatedBy), userSortName(b.st, b.n.updatedBy))
 		},
-		"fileType":              func(a, b nodeView) int { return 0 }, // rooms have no file type
+		"fileType":              func(a, b nodeView) int { return compareFold(fileType(a.n.name), fileType(b.n.name)) },
 		"classification":        func(a, b nodeView) int { return a.n.classification - b.n.classification },
-		"size":                  func(a, b nodeView) int { return 0 }, // no files yet: every size is 0
-		"cntDeletedVersions":    func(a, b nodeView) int { return 0 },
+		"size":                  func(a, b nodeView) int { return cmp.Compare(a.st.treeSize(a.n), b.st.treeSize(b.n)) },
+		"cntDeletedVersions":    func(a, b nodeView) int { return a.st.deletedVersionCount(a.n) - b.st.deletedVersionCount(b.n) },
 		"timestampCreation":     func(a, b nodeView) int { return a.n.tsCreation.Compare(b.n.tsCreation) },
 		"timestampModification": func(a, b nodeView) int { return a.n.tsModification.Compare(b.n.tsModification) },
 		"cntChildren":           func(a, b nodeView) int { return len(a.st.children(a.n.id)) - len(b.st.children(b.n.id)) },
@@ -443,6 +481,7 @@ func (e *Emulator) nodeRoutes(r chi.Router) {
 	r.Get("/nodes", produces(mediaJSON, e.handleListNodes))
 	r.Get("/nodes/{node_id}", produces(mediaJSON, e.handleGetNode))
 	r.Post("/nodes/rooms", produces(mediaJSON, e.handleCreateRoom))
+	e.treeRoutes(r)
 }
 
 // parseID reads a positive int64 id.
@@ -503,26 +542,33 @@ func (e *Emulator) handleListNodes(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var views []nodeView
-	var walk func(parent int64, level int)
-	walk = func(parent int64, level int) {
-		for _, c := range e.st.children(parent) {
-			if !e.st.visible(c, uid, rmView) {
-				continue
-			}
-			views = append(views, e.st.view(c, uid))
-			if depth == -1 || level < depth {
-				walk(c.id, level+1)
-			}
-		}
-	}
-	walk(parentID, 0)
+	views := e.st.collect(parentID, depth, uid, rmView)
 	page, rng := nodeListSpec.apply(views, lq)
 	out := nodeListJSON{Range: rng, Items: make([]nodeJSON, 0, len(page))}
 	for _, v := range page {
 		out.Items = append(out.Items, v.toJSON(false))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// collect returns the nodes below parentID that uid can see, depth levels
+// deep (0 = children only, -1 = the whole tree), parents before children.
+func (st *state) collect(parentID int64, depth int, uid int64, rmView bool) []nodeView {
+	var views []nodeView
+	var walk func(parent int64, level int)
+	walk = func(parent int64, level int) {
+		for _, c := range st.children(parent) {
+			if !st.visible(c, uid, rmView) {
+				continue
+			}
+			views = append(views, st.view(c, uid))
+			if depth == -1 || level < depth {
+				walk(c.id, level+1)
+			}
+		}
+	}
+	walk(parentID, 0)
+	return views
 }
 
 func (e *Emulator) handleGetNode(w http.ResponseWriter, r *http.Request) {
@@ -589,14 +635,14 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 	if err := validateNodeName(req.Name); err != nil {
 		return nil, err
 	}
-	if req.Notes != nil && utf8.RuneCountInString(*req.Notes) > maxNotes {
-		return nil, errTooLong
+	if err := checkNotes(req.Notes); err != nil {
+		return nil, err
 	}
 	classification := 2
+	if err := checkClassification(req.Classification); err != nil {
+		return nil, err
+	}
 	if req.Classification != nil {
-		if *req.Classification < 1 || *req.Classification > 4 {
-			return nil, errBadClassification
-		}
 		classification = *req.Classification
 	}
 	retention := 0
@@ -634,29 +680,20 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 	}
 	now := e.clock.now()
 	tsCreation, tsModification := now, now
-	for _, ts := range []struct {
-		in  *string
-		out *time.Time
-	}{{req.TimestampCreation, &tsCreation}, {req.TimestampModification, &tsModification}} {
-		if ts.in == nil || *ts.in == "" {
-			continue
-		}
-		t, err := parseDate(*ts.in)
-		if err != nil {
-			return nil, err
-		}
-		*ts.out = t
+	if err := parseTimestamps(timestampPair(req.TimestampCreation, &tsCreation), timestampPair(req.TimestampModification, &tsModification)); err != nil {
+		return nil, err
 	}
 	for _, id := range req.AdminIDs {
 		if st.users[id] == nil {
 			return nil, errUserNotFound
 		}
 	}
-	if len(req.AdminGroupIDs) > 0 {
-		// No groups exist yet in the emulator.
-		return nil, errGroupNotFound
+	for _, id := range req.AdminGroupIDs {
+		if st.groups[id] == nil {
+			return nil, errGroupNotFound
+		}
 	}
-	if len(req.AdminIDs) == 0 && !inherit {
+	if len(req.AdminIDs) == 0 && len(req.AdminGroupIDs) == 0 && !inherit {
 		return nil, errNeedAdmin
 	}
 	var parentID int64
@@ -691,6 +728,9 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 	}
 	for _, id := range req.AdminIDs {
 		n.userPerms[id] = fullPerms()
+	}
+	for _, id := range req.AdminGroupIDs {
+		st.grantGroup(n, id, fullPerms(), acceptance)
 	}
 	st.nodes[n.id] = n
 	st.kids[parentID] = append(st.kids[parentID], n)

@@ -57,6 +57,16 @@ var OmittedWhenUnset = map[string][]string{
 		"cntAdmins",                 // deprecated since 4.2, rooms only
 		"cntUsers",                  // deprecated since 4.2, rooms only
 	},
+	"NodeParent": {
+		"parentId", // top-level rooms have no parent
+	},
+	"DeletedNode": {
+		"expireAt",   // no expiration set
+		"accessedAt", // access times are not recorded
+	},
+	"RoomUser": {
+		"publicKeyContainer", // the user has no key pair
+	},
 	"GeneralSettingsInfo": {
 		"homeRoomParentId", // home rooms are not active
 	},

@@ -160,7 +160,7 @@ func replayOne(t *testing.T, req recorded, u *url.URL, wantStatus int) {
 		}
 		body = form.Encode()
 	case u.Path == "/api/v4/nodes/rooms":
-		// The emulator has no groups yet; group 1 of the recording would be
+		// This fixture seeds no groups; group 1 of the recording would be
 		// a 404 "Group not found".
 		var m map[string]any
 		if err := json.Unmarshal([]byte(body), &m); err != nil {

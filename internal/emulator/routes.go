@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 // routes assembles the handler: test controls first (never subject to
@@ -24,6 +25,9 @@ func (e *Emulator) routes() http.Handler {
 	r.Post("/oauth/revoke", e.handleRevoke)
 
 	r.Route("/api/v4", func(r chi.Router) {
+		// DRACOON (Spring) ignores a trailing slash; the Python client
+		// sends "/nodes/?offset=…" and "/nodes/{id}/comments/?…".
+		r.Use(middleware.StripSlashes)
 		// Unauthenticated.
 		r.Get("/auth/ping", produces(mediaText, e.handleAuthPing))
 		r.Get("/public/system/info", produces(mediaJSON, e.handleSystemInfo))

@@ -28,6 +28,8 @@ type state struct {
 	// branchClock is the last branchVersion handed out; versions are
 	// monotonic and look like DRACOON's (milliseconds since the epoch).
 	branchClock int64
+	// tree holds the recycle bin and comments (tree.go).
+	tree treeState
 }
 
 // customer is the one tenant.

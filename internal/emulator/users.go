@@ -31,7 +31,6 @@ var (
 	errNoAuthMethod      = newAPIError(400, -10102, "At least one authentication method must be enabled")
 	errOneAuthMethod     = newAPIError(400, -70106, "Only one authentication method allowed")
 	errLockStatus        = newAPIError(400, -70509, "Illegal user lock status code")
-	errExpirationPast    = newAPIError(400, -80006, "Expiration date is in the past")
 	errMustBeNull        = newAPIError(400, -80028, "Due to existing dependency the input must be null")
 	errNotifyNeedsChange = newAPIError(400, -80038, "Deactivation of initial password change is only allowed without notification")
 	errMaxUsers          = newAPIError(403, -70505, "Maximum number of users reached")
@@ -352,30 +351,6 @@ func (e *Emulator) handleListUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 // ---- POST /users ----
-
-// expirationJSON is ObjectExpiration.
-type expirationJSON struct {
-	EnableExpiration *bool   `json:"enableExpiration"`
-	ExpireAt         *string `json:"expireAt"`
-}
-
-// resolve turns an expiration into a time (zero = none).
-func (x *expirationJSON) resolve(now time.Time) (time.Time, *apiError) {
-	if x == nil || x.EnableExpiration == nil || !*x.EnableExpiration {
-		return time.Time{}, nil
-	}
-	if x.ExpireAt == nil || *x.ExpireAt == "" {
-		return time.Time{}, errMandatory
-	}
-	t, ok := parseAPITime(*x.ExpireAt)
-	if !ok {
-		return time.Time{}, errInvalidParameter.withDebug("Invalid date-time value")
-	}
-	if !t.After(now) {
-		return time.Time{}, errExpirationPast
-	}
-	return t.Truncate(time.Millisecond), nil
-}
 
 // authDataRequest is UserAuthData / UserAuthDataUpdateRequest.
 type authDataRequest struct {
