@@ -44,6 +44,8 @@ type Client struct {
 	Public *PublicService
 	// Nodes holds rooms, folders and files.
 	Nodes *NodesService
+	// Rooms holds room configuration, permissions and policies.
+	Rooms *RoomsService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -82,6 +84,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Config = &ConfigService{client: c}
 	c.Public = &PublicService{client: c}
 	c.Nodes = &NodesService{client: c}
+	c.Rooms = &RoomsService{client: c}
 	return c, nil
 }
 

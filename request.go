@@ -236,6 +236,9 @@ type errorBody struct {
 	ErrorCode        *int   `json:"errorCode"`
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
+	ErrorInfos       struct {
+		ConflictNodes []ConflictNode `json:"conflictNodes"`
+	} `json:"errorInfos"`
 }
 
 // apiError turns an error response into an *APIError.
@@ -259,6 +262,7 @@ func (c *Client) apiError(call *apiCall, target string, resp *rawResponse) *APIE
 		e.DebugInfo = c.redact(eb.DebugInfo, call.secrets)
 		e.OAuthError = c.redact(eb.Error, call.secrets)
 		e.OAuthDescription = c.redact(eb.ErrorDescription, call.secrets)
+		e.ConflictNodes = eb.ErrorInfos.ConflictNodes
 		return e
 	}
 	e.Body = c.snippet(resp.body, call.secrets)
