@@ -69,7 +69,7 @@ func filterSafe(s string) bool { return !strings.ContainsAny(s, ":|") }
 //
 // Resolve first asks the search endpoint for the last name below its
 // parent path (one request, as other DRACOON clients do) and keeps only an
-// exact match; when that finds nothing it walks the path from the top,
+// exact match; when that finds nothing (or fails) it walks the path from the top,
 // listing each container's children with a name filter, and compares
 // every name exactly (GET /api/v4/nodes/search, GET /api/v4/nodes).
 func (s *NodesService) Resolve(ctx context.Context, path string) (*Node, error) {
@@ -80,9 +80,10 @@ func (s *NodesService) Resolve(ctx context.Context, path string) (*Node, error) 
 	last := len(segs) - 1
 	parentPath := parentPathOf(segs, last)
 	if filterSafe(parentPath) && !strings.Contains(segs[last], "*") {
-		n, err := s.searchExact(ctx, segs[last], parentPath, last)
-		if err != nil || n != nil {
-			return n, err
+		// A failed search is not the answer: the walk below is
+		// authoritative and reports its own errors.
+		if n, err := s.searchExact(ctx, segs[last], parentPath, last); err == nil && n != nil {
+			return n, nil
 		}
 	}
 	return s.walk(ctx, path, segs)

@@ -485,17 +485,25 @@ func (s *RoomsService) AllPending(ctx context.Context, opts *ListOptions) iter.S
 	return all(ctx, opts, s.Pending)
 }
 
-// PendingDecision accepts or denies one pending assignment.
+// PendingDecision accepts or denies one pending assignment. Decision
+// builds one from a listed assignment.
 type PendingDecision struct {
-	UserID  int64 `json:"userId"`
-	GroupID int64 `json:"groupId"`
-	RoomID  int64 `json:"roomId"`
+	UserID   int64  `json:"userId"`
+	GroupID  int64  `json:"groupId"`
+	RoomID   int64  `json:"roomId"`
+	RoomName string `json:"roomName"`
 	// State is PendingAccepted or PendingDenied.
 	State string `json:"state"`
 }
 
-// Validate refuses non-positive ids and a state other than accepted or
-// denied.
+// Decision returns the decision state (PendingAccepted or PendingDenied)
+// for the assignment a.
+func (a *PendingAssignment) Decision(state string) PendingDecision {
+	return PendingDecision{UserID: a.UserInfo.ID, GroupID: a.GroupInfo.ID, RoomID: a.RoomID, RoomName: a.RoomName, State: state}
+}
+
+// Validate refuses non-positive ids, an empty room name (the document
+// requires it) and a state other than accepted or denied.
 func (d *PendingDecision) Validate() error {
 	if err := checkID("userId", d.UserID); err != nil {
 		return err
@@ -505,6 +513,9 @@ func (d *PendingDecision) Validate() error {
 	}
 	if err := checkID("roomId", d.RoomID); err != nil {
 		return err
+	}
+	if d.RoomName == "" {
+		return invalid("roomName", "must not be empty")
 	}
 	if d.State != PendingAccepted && d.State != PendingDenied {
 		return invalid("state", "must be ACCEPTED or DENIED, got %q", d.State)
