@@ -476,9 +476,13 @@ type CreateFolderRequest struct {
 	TimestampModification time.Time `json:"timestampModification,omitzero"`
 }
 
-// Validate refuses a parent id that is not positive and an invalid name.
+// Validate refuses a parent id that is not positive, an invalid name and
+// notes over 255 characters.
 func (r *CreateFolderRequest) Validate() error {
 	if err := checkID("parentId", r.ParentID); err != nil {
+		return err
+	}
+	if err := checkNotes(&r.Notes); err != nil {
 		return err
 	}
 	return checkNodeName("name", r.Name)
@@ -501,8 +505,13 @@ type UpdateFolderRequest struct {
 	TimestampModification time.Time `json:"timestampModification,omitzero"`
 }
 
-// Validate refuses an invalid new name.
-func (r *UpdateFolderRequest) Validate() error { return checkOptionalName("name", r.Name) }
+// Validate refuses an invalid new name and notes over 255 characters.
+func (r *UpdateFolderRequest) Validate() error {
+	if err := checkNotes(r.Notes); err != nil {
+		return err
+	}
+	return checkOptionalName("name", r.Name)
+}
 
 // UpdateFolder changes a folder and returns it
 // (PUT /api/v4/nodes/folders/{folder_id}).
@@ -544,10 +553,13 @@ type UpdateFileRequest struct {
 	TimestampModification time.Time   `json:"timestampModification,omitzero"`
 }
 
-// Validate refuses an invalid new name, an out-of-range classification and
-// an enabled expiry without a date.
+// Validate refuses an invalid new name, notes over 255 characters, an
+// out-of-range classification and an enabled expiry without a date.
 func (r *UpdateFileRequest) Validate() error {
 	if err := checkOptionalName("name", r.Name); err != nil {
+		return err
+	}
+	if err := checkNotes(r.Notes); err != nil {
 		return err
 	}
 	if err := checkClassification("classification", r.Classification); err != nil {

@@ -100,21 +100,20 @@ func all[T any](ctx context.Context, opts *ListOptions, fetch pageFetcher[T]) it
 }
 
 // sequential yields the pages from o.Offset on, one request at a time.
-// It reports whether the loop wants more.
-func sequential[T any](ctx context.Context, o ListOptions, fetch pageFetcher[T], yield func(T, error) bool) bool {
+func sequential[T any](ctx context.Context, o ListOptions, fetch pageFetcher[T], yield func(T, error) bool) {
 	for {
 		page, err := fetch(ctx, &o)
 		if err != nil {
 			var zero T
 			yield(zero, err)
-			return false
+			return
 		}
 		if !yieldItems(page.Items, yield) {
-			return false
+			return
 		}
 		o.Offset += int64(len(page.Items))
 		if len(page.Items) == 0 || o.Offset >= page.Range.Total {
-			return true
+			return
 		}
 	}
 }

@@ -49,16 +49,19 @@ type CreateRoomRequest struct {
 }
 
 // Validate refuses what the server would: an invalid name, a negative
-// parent id, quota or admin id, an out-of-range retention period or
-// classification, an unknown acceptance mode, inherited permissions at the
-// top level, admins together with inherited permissions, and a room that
-// would have no administrator.
+// parent id, quota or admin id, notes over 255 characters, an
+// out-of-range retention period or classification, an unknown acceptance
+// mode, inherited permissions at the top level, and a room that would have
+// no administrator.
 func (r *CreateRoomRequest) Validate() error {
 	if err := checkNodeName("name", r.Name); err != nil {
 		return err
 	}
 	if r.ParentID < 0 {
 		return invalid("parentId", "must not be negative, got %d (0 creates a top-level room)", r.ParentID)
+	}
+	if err := checkNotes(&r.Notes); err != nil {
+		return err
 	}
 	if err := checkRetention("recycleBinRetentionPeriod", r.RecycleBinRetentionPeriod); err != nil {
 		return err
@@ -86,8 +89,6 @@ func (r *CreateRoomRequest) Validate() error {
 	switch {
 	case r.ParentID == 0 && inherits:
 		return invalid("inheritPermissions", "a top-level room cannot inherit permissions")
-	case inherits && hasAdmins:
-		return invalid("adminIds", "admins can only be set on a room that does not inherit permissions")
 	case !inherits && !hasAdmins:
 		return invalid("adminIds", "a room that does not inherit permissions needs at least one admin user or group")
 	}
@@ -121,9 +122,13 @@ type UpdateRoomRequest struct {
 	TimestampModification time.Time `json:"timestampModification,omitzero"`
 }
 
-// Validate refuses an invalid new name and a negative quota.
+// Validate refuses an invalid new name, notes over 255 characters and a
+// negative quota.
 func (r *UpdateRoomRequest) Validate() error {
 	if err := checkOptionalName("name", r.Name); err != nil {
+		return err
+	}
+	if err := checkNotes(r.Notes); err != nil {
 		return err
 	}
 	return checkQuota("quota", r.Quota)

@@ -194,3 +194,14 @@ func checkQuota(field string, q *int64) error {
 	}
 	return nil
 }
+
+// maxNotesLength is the longest node note DRACOON accepts, in characters.
+const maxNotesLength = 255
+
+// checkNotes accepts nil and notes of at most 255 characters.
+func checkNotes(notes *string) error {
+	if notes != nil && utf8.RuneCountInString(*notes) > maxNotesLength {
+		return invalid("notes", "longer than %d characters", maxNotesLength)
+	}
+	return nil
+}

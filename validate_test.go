@@ -52,8 +52,18 @@ func TestValidateRefusesBeforeSending(t *testing.T) {
 			_, err := rooms.Create(ctx, &CreateRoomRequest{Name: "a", AdminIDs: []int64{1}, InheritPermissions: ptr(true)})
 			return err
 		}},
-		{"room: admins on inheriting sub-room", "adminIds", func(ctx context.Context) error {
-			_, err := nodes.CreateRoom(ctx, &CreateRoomRequest{Name: "a", ParentID: 3, AdminIDs: []int64{1}})
+		{"room: sub-room without inheritance or admins", "adminIds", func(ctx context.Context) error {
+			_, err := nodes.CreateRoom(ctx, &CreateRoomRequest{Name: "a", ParentID: 3, InheritPermissions: ptr(false)})
+			return err
+		}},
+		{"room: notes too long", "notes", func(ctx context.Context) error {
+			r := withName("a")
+			r.Notes = strings.Repeat("n", 256)
+			_, err := rooms.Create(ctx, r)
+			return err
+		}},
+		{"folder update: notes too long", "notes", func(ctx context.Context) error {
+			_, err := nodes.UpdateFolder(ctx, 1, &UpdateFolderRequest{Notes: ptr(strings.Repeat("ü", 256))})
 			return err
 		}},
 		{"room: negative admin id", "adminIds[1]", func(ctx context.Context) error {
@@ -229,6 +239,8 @@ func TestValidateAcceptsWhatTheServerTakes(t *testing.T) {
 	for name, v := range map[string]interface{ Validate() error }{
 		"sub-room inheriting":    &CreateRoomRequest{Name: "Sub room (1) – ä.b", ParentID: 2},
 		"sub-room with admins":   &CreateRoomRequest{Name: "a", ParentID: 2, InheritPermissions: ptr(false), AdminGroupIDs: []int64{4}},
+		"inheriting with admins": &CreateRoomRequest{Name: "a", ParentID: 2, AdminIDs: []int64{4}},
+		"255-character notes":    &UpdateFileRequest{Notes: ptr(strings.Repeat("ü", 255))},
 		"top room":               &CreateRoomRequest{Name: "Top", AdminIDs: []int64{1}, RecycleBinRetentionPeriod: ptr(0), Classification: 4},
 		"names with % # + space": &CreateFolderRequest{ParentID: 1, Name: "100% #1 + more"},
 		"150 characters":         &CreateFolderRequest{ParentID: 1, Name: strings.Repeat("é", 150)},
