@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -30,12 +29,7 @@ type ListCommentsOptions struct {
 }
 
 // checkCommentText refuses an empty comment.
-func checkCommentText(text string) error {
-	if strings.TrimSpace(text) == "" {
-		return invalid("text", "must not be empty")
-	}
-	return nil
-}
+func checkCommentText(text string) error { return checkNotBlank("text", text) }
 
 // Comments returns one page of the comments on a node
 // (GET /api/v4/nodes/{node_id}/comments).

@@ -479,13 +479,7 @@ type CreateFolderRequest struct {
 // Validate refuses a parent id that is not positive, an invalid name and
 // notes over 255 characters.
 func (r *CreateFolderRequest) Validate() error {
-	if err := checkID("parentId", r.ParentID); err != nil {
-		return err
-	}
-	if err := checkNotes(&r.Notes); err != nil {
-		return err
-	}
-	return checkNodeName("name", r.Name)
+	return firstError(checkID("parentId", r.ParentID), checkNodeName("name", r.Name), checkNotes(&r.Notes))
 }
 
 // CreateFolder creates a folder and returns it (POST /api/v4/nodes/folders).
@@ -507,10 +501,7 @@ type UpdateFolderRequest struct {
 
 // Validate refuses an invalid new name and notes over 255 characters.
 func (r *UpdateFolderRequest) Validate() error {
-	if err := checkNotes(r.Notes); err != nil {
-		return err
-	}
-	return checkOptionalName("name", r.Name)
+	return firstError(checkOptionalName("name", r.Name), checkNotes(r.Notes))
 }
 
 // UpdateFolder changes a folder and returns it
@@ -523,21 +514,6 @@ func (s *NodesService) UpdateFolder(ctx context.Context, id int64, req *UpdateFo
 		return nil, err
 	}
 	return doJSON[Node](ctx, s.client, &apiCall{method: http.MethodPut, path: idPath(nodesPath+"/folders", id, ""), jsonBody: req})
-}
-
-// Expiration switches a file's (or share's) expiry on or off.
-type Expiration struct {
-	// Enabled turns expiry on; ExpireAt is then required.
-	Enabled  bool      `json:"enableExpiration"`
-	ExpireAt time.Time `json:"expireAt,omitzero"`
-}
-
-// check refuses an enabled expiry without a date.
-func (e *Expiration) check(field string) error {
-	if e != nil && e.Enabled && e.ExpireAt.IsZero() {
-		return invalid(field+".expireAt", "required when expiration is enabled")
-	}
-	return nil
 }
 
 // UpdateFileRequest changes a file's metadata. Nil and zero fields stay as
@@ -554,18 +530,14 @@ type UpdateFileRequest struct {
 }
 
 // Validate refuses an invalid new name, notes over 255 characters, an
-// out-of-range classification and an enabled expiry without a date.
+// out-of-range classification and an expiry that is enabled without a
+// future date (or disabled with one).
 func (r *UpdateFileRequest) Validate() error {
-	if err := checkOptionalName("name", r.Name); err != nil {
-		return err
-	}
-	if err := checkNotes(r.Notes); err != nil {
-		return err
-	}
-	if err := checkClassification("classification", r.Classification); err != nil {
-		return err
-	}
-	return r.Expiration.check("expiration")
+	return firstError(
+		checkOptionalName("name", r.Name),
+		checkNotes(r.Notes),
+		checkClassification("classification", r.Classification),
+		checkExpiration("expiration", r.Expiration))
 }
 
 // UpdateFile changes a file's metadata and returns the file
@@ -590,7 +562,7 @@ type UpdateFilesRequest struct {
 }
 
 // Validate refuses an empty or invalid id list, an out-of-range
-// classification, an enabled expiry without a date, and a request that
+// classification, an invalid expiry (see UpdateFileRequest), and a request that
 // changes nothing.
 func (r *UpdateFilesRequest) Validate() error {
 	if err := checkIDs("objectIds", r.FileIDs); err != nil {
@@ -602,7 +574,7 @@ func (r *UpdateFilesRequest) Validate() error {
 	if r.Classification == 0 && r.Expiration == nil {
 		return invalid("classification", "nothing to change: set a classification or an expiration")
 	}
-	return r.Expiration.check("expiration")
+	return checkExpiration("expiration", r.Expiration)
 }
 
 // UpdateFiles changes several files at once (PUT /api/v4/nodes/files).

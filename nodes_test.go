@@ -71,7 +71,7 @@ func TestNodeEndpoints(t *testing.T) {
 	var node *Node
 	var parents []NodeParent
 	var list *NodeList
-	ts := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ts := time.Date(2036, 1, 2, 3, 4, 5, 0, time.UTC) // expiry dates must lie ahead
 	cases := []endpointCase{
 		{name: "List", method: "GET", path: "/api/v4/nodes",
 			query:  url.Values{"parent_id": {"7"}, "depth_level": {"-1"}, "room_manager": {"true"}, "offset": {"10"}, "limit": {"20"}, "filter": {"type:eq:folder"}, "sort": {"name:desc"}},
@@ -133,7 +133,7 @@ func TestNodeEndpoints(t *testing.T) {
 		{name: "DeleteMany", method: "DELETE", path: "/api/v4/nodes", status: 204, body: `{"nodeIds":[8,9]}`,
 			call: func(ctx context.Context, c *Client) error { return c.Nodes.DeleteMany(ctx, []int64{8, 9}) }},
 		{name: "CopyTo", method: "POST", path: "/api/v4/nodes/5/copy_to", status: 201, resp: nodeJSON(5, "folder", "T", "/R/"),
-			body: `{"items":[{"id":8},{"id":9,"name":"copy of b.txt","timestampModification":"2026-01-02T03:04:05Z"}],"resolutionStrategy":"overwrite","keepShareLinks":true}`,
+			body: `{"items":[{"id":8},{"id":9,"name":"copy of b.txt","timestampModification":"2036-01-02T03:04:05Z"}],"resolutionStrategy":"overwrite","keepShareLinks":true}`,
 			call: func(ctx context.Context, c *Client) error {
 				return c.Nodes.CopyTo(ctx, 5, &TransferRequest{ResolutionStrategy: ResolutionOverwrite, KeepShareLinks: true,
 					Items: []TransferItem{{ID: 8}, {ID: 9, Name: "copy of b.txt", TimestampModification: ts}}})
@@ -143,7 +143,7 @@ func TestNodeEndpoints(t *testing.T) {
 				return c.Nodes.MoveTo(ctx, 5, NewTransferRequest(ResolutionFail, 8))
 			}},
 		{name: "CreateFolder", method: "POST", path: "/api/v4/nodes/folders", status: 201, resp: nodeJSON(11, "folder", "Q1 €", "/R/"),
-			body: `{"parentId":5,"name":"Q1 €","notes":"n","timestampCreation":"2026-01-02T03:04:05Z"}`,
+			body: `{"parentId":5,"name":"Q1 €","notes":"n","timestampCreation":"2036-01-02T03:04:05Z"}`,
 			call: func(ctx context.Context, c *Client) (err error) {
 				node, err = c.Nodes.CreateFolder(ctx, &CreateFolderRequest{ParentID: 5, Name: "Q1 €", Notes: "n", TimestampCreation: ts})
 				return err
@@ -160,7 +160,7 @@ func TestNodeEndpoints(t *testing.T) {
 				return err
 			}},
 		{name: "UpdateFile", method: "PUT", path: "/api/v4/nodes/files/12", status: 200, resp: nodeJSON(12, "file", "b.pdf", "/R/"),
-			body: `{"name":"b.pdf","classification":3,"notes":"x","expiration":{"enableExpiration":true,"expireAt":"2026-01-02T03:04:05Z"},"timestampModification":"2026-01-02T03:04:05Z"}`,
+			body: `{"name":"b.pdf","classification":3,"notes":"x","expiration":{"enableExpiration":true,"expireAt":"2036-01-02T03:04:05Z"},"timestampModification":"2036-01-02T03:04:05Z"}`,
 			call: func(ctx context.Context, c *Client) error {
 				_, err := c.Nodes.UpdateFile(ctx, 12, &UpdateFileRequest{Name: ptr("b.pdf"), Classification: ClassificationConfidential, Notes: ptr("x"),
 					Expiration: &Expiration{Enabled: true, ExpireAt: ts}, TimestampModification: ts})

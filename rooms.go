@@ -125,13 +125,7 @@ type UpdateRoomRequest struct {
 // Validate refuses an invalid new name, notes over 255 characters and a
 // negative quota.
 func (r *UpdateRoomRequest) Validate() error {
-	if err := checkOptionalName("name", r.Name); err != nil {
-		return err
-	}
-	if err := checkNotes(r.Notes); err != nil {
-		return err
-	}
-	return checkQuota("quota", r.Quota)
+	return firstError(checkOptionalName("name", r.Name), checkNotes(r.Notes), checkQuota("quota", r.Quota))
 }
 
 // Update changes a room and returns it
@@ -170,19 +164,13 @@ type ConfigRoomRequest struct {
 // an unknown acceptance mode, non-positive admin ids, and admins together
 // with inherited permissions.
 func (r *ConfigRoomRequest) Validate() error {
-	if err := checkRetention("recycleBinRetentionPeriod", r.RecycleBinRetentionPeriod); err != nil {
-		return err
-	}
-	if err := checkClassification("classification", r.Classification); err != nil {
-		return err
-	}
-	if err := checkAcceptance("newGroupMemberAcceptance", r.NewGroupMemberAcceptance); err != nil {
-		return err
-	}
-	if err := checkOptionalIDs("adminIds", r.AdminIDs); err != nil {
-		return err
-	}
-	if err := checkOptionalIDs("adminGroupIds", r.AdminGroupIDs); err != nil {
+	if err := firstError(
+		checkRetention("recycleBinRetentionPeriod", r.RecycleBinRetentionPeriod),
+		checkClassification("classification", r.Classification),
+		checkAcceptance("newGroupMemberAcceptance", r.NewGroupMemberAcceptance),
+		checkOptionalIDs("adminIds", r.AdminIDs),
+		checkOptionalIDs("adminGroupIds", r.AdminGroupIDs),
+	); err != nil {
 		return err
 	}
 	if r.InheritPermissions != nil && *r.InheritPermissions && len(r.AdminIDs)+len(r.AdminGroupIDs) > 0 {

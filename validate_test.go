@@ -170,6 +170,10 @@ func TestValidateRefusesBeforeSending(t *testing.T) {
 			_, err := nodes.UpdateFile(ctx, 1, &UpdateFileRequest{Expiration: &Expiration{Enabled: true}})
 			return err
 		}},
+		{"file: expiry in the past", "expiration.expireAt", func(ctx context.Context) error {
+			_, err := nodes.UpdateFile(ctx, 1, &UpdateFileRequest{Expiration: ExpireAt(time.Now().Add(-time.Hour))})
+			return err
+		}},
 		{"file: negative id", "file_id", func(ctx context.Context) error {
 			_, err := nodes.UpdateFile(ctx, -3, &UpdateFileRequest{})
 			return err
@@ -246,7 +250,7 @@ func TestValidateAcceptsWhatTheServerTakes(t *testing.T) {
 		"150 characters":         &CreateFolderRequest{ParentID: 1, Name: strings.Repeat("é", 150)},
 		"empty update":           &UpdateFileRequest{},
 		"expiry off":             &UpdateFileRequest{Expiration: &Expiration{}},
-		"expiry on":              &UpdateFileRequest{Expiration: &Expiration{Enabled: true, ExpireAt: time.Now()}},
+		"expiry on":              &UpdateFileRequest{Expiration: ExpireAt(time.Now().Add(time.Hour))},
 		"read only":              PermissionsRead,
 		"edit":                   PermissionsEdit,
 		"admin":                  PermissionsAdmin,
