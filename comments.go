@@ -19,7 +19,8 @@ type Comment struct {
 	IsDeleted bool      `json:"isDeleted"`
 }
 
-// ListCommentsOptions select the comments Comments returns.
+// ListCommentsOptions select the comments ListComments and AllComments
+// return.
 type ListCommentsOptions struct {
 	// Offset and Limit select the page; filter and sort are not supported
 	// by this list.
@@ -31,9 +32,9 @@ type ListCommentsOptions struct {
 // checkCommentText refuses an empty comment.
 func checkCommentText(text string) error { return checkNotBlank("text", text) }
 
-// Comments returns one page of the comments on a node
+// ListComments returns one page of the comments on a node
 // (GET /api/v4/nodes/{node_id}/comments).
-func (s *NodesService) Comments(ctx context.Context, nodeID int64, opts *ListCommentsOptions) (*Page[Comment], error) {
+func (s *NodesService) ListComments(ctx context.Context, nodeID int64, opts *ListCommentsOptions) (*Page[Comment], error) {
 	if err := checkID("node_id", nodeID); err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func (s *NodesService) AllComments(ctx context.Context, nodeID int64, opts *List
 	return all(ctx, &ListOptions{Offset: o.Offset, Limit: o.Limit}, func(ctx context.Context, lo *ListOptions) (*Page[Comment], error) {
 		page := o
 		page.Offset, page.Limit = lo.Offset, lo.Limit
-		return s.Comments(ctx, nodeID, &page)
+		return s.ListComments(ctx, nodeID, &page)
 	})
 }
 

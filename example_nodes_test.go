@@ -122,7 +122,7 @@ func ExampleRoomsService_AllPending() {
 		decisions = append(decisions, a.Decision(dracoon.PendingAccepted))
 	}
 	if len(decisions) > 0 {
-		if err := client.Rooms.Decide(ctx, decisions); err != nil {
+		if err := client.Rooms.DecidePending(ctx, decisions); err != nil {
 			log.Fatal(err)
 		}
 	}

@@ -309,10 +309,10 @@ func joinFilters(filters ...string) string {
 	return strings.Join(parts, "|")
 }
 
-// Favorites returns one page of the caller's favorite nodes; DRACOON
+// ListFavorites returns one page of the caller's favorite nodes; DRACOON
 // lists them through the search endpoint with the filter isFavorite:eq:true
 // (GET /api/v4/nodes/search).
-func (s *NodesService) Favorites(ctx context.Context, opts *ListOptions) (*NodeList, error) {
+func (s *NodesService) ListFavorites(ctx context.Context, opts *ListOptions) (*NodeList, error) {
 	return s.Search(ctx, favoritesSearch(opts))
 }
 
@@ -598,11 +598,11 @@ type FileVersion struct {
 // than the 4.26.7 document.
 const fileVersionsPath = nodesPath + "/files/versions"
 
-// FileVersions returns one page of the versions of a file, current and
+// ListFileVersions returns one page of the versions of a file, current and
 // deleted, by the file's ReferenceID. It calls GET on
 // /api/v4/nodes/files/versions/{reference_id}, an operation newer than the
 // API 4.26.7 document.
-func (s *NodesService) FileVersions(ctx context.Context, referenceID int64, opts *ListOptions) (*Page[FileVersion], error) {
+func (s *NodesService) ListFileVersions(ctx context.Context, referenceID int64, opts *ListOptions) (*Page[FileVersion], error) {
 	if err := checkID("reference_id", referenceID); err != nil {
 		return nil, err
 	}
@@ -612,9 +612,9 @@ func (s *NodesService) FileVersions(ctx context.Context, referenceID int64, opts
 	return doJSON[Page[FileVersion]](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(fileVersionsPath, referenceID, ""), query: opts.values(nil)})
 }
 
-// AllFileVersions iterates over the versions of a file (see FileVersions).
+// AllFileVersions iterates over the versions of a file (see ListFileVersions).
 func (s *NodesService) AllFileVersions(ctx context.Context, referenceID int64, opts *ListOptions) iter.Seq2[FileVersion, error] {
 	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[FileVersion], error) {
-		return s.FileVersions(ctx, referenceID, lo)
+		return s.ListFileVersions(ctx, referenceID, lo)
 	})
 }

@@ -114,7 +114,7 @@ func TestNodeEndpoints(t *testing.T) {
 			query:  url.Values{"search_string": {"*"}, "depth_level": {"-1"}, "filter": {"isFavorite:eq:true|type:eq:file"}},
 			status: 200, resp: pageOf(0, 500, 1, []any{nodeJSON(3, "file", "x", "/R/")}),
 			call: func(ctx context.Context, c *Client) (err error) {
-				list, err = c.Nodes.Favorites(ctx, &ListOptions{Filter: "type:eq:file"})
+				list, err = c.Nodes.ListFavorites(ctx, &ListOptions{Filter: "type:eq:file"})
 				return err
 			},
 			check: func(t *testing.T) {
@@ -174,7 +174,7 @@ func TestNodeEndpoints(t *testing.T) {
 		{name: "FileVersions", method: "GET", path: "/api/v4/nodes/files/versions/77", offSpec: true, query: url.Values{"limit": {"2"}}, status: 200,
 			resp: pageOf(0, 2, 1, []any{map[string]any{"id": 12, "referenceId": 77, "name": "b.pdf", "parentId": 5, "deleted": true}}),
 			call: func(ctx context.Context, c *Client) error {
-				p, err := c.Nodes.FileVersions(ctx, 77, &ListOptions{Limit: 2})
+				p, err := c.Nodes.ListFileVersions(ctx, 77, &ListOptions{Limit: 2})
 				if err == nil && (len(p.Items) != 1 || !p.Items[0].Deleted) {
 					t.Errorf("versions %+v", p)
 				}
@@ -184,7 +184,7 @@ func TestNodeEndpoints(t *testing.T) {
 			resp: pageOf(1, 500, 2, []any{map[string]any{"id": 1, "text": "hi", "createdAt": "2026-01-02T03:04:05Z", "createdBy": testUser,
 				"updatedAt": "2026-01-02T03:04:05Z", "updatedBy": testUser, "isChanged": false, "isDeleted": false}}),
 			call: func(ctx context.Context, c *Client) error {
-				p, err := c.Nodes.Comments(ctx, 12, &ListCommentsOptions{Offset: 1, HideDeleted: true})
+				p, err := c.Nodes.ListComments(ctx, 12, &ListCommentsOptions{Offset: 1, HideDeleted: true})
 				if err == nil && (len(p.Items) != 1 || p.Items[0].CreatedBy.UserName != "ada") {
 					t.Errorf("comments %+v", p)
 				}
@@ -210,7 +210,7 @@ func TestNodeEndpoints(t *testing.T) {
 			resp: pageOf(0, 500, 1, []any{map[string]any{"parentId": 5, "parentPath": "/R/", "name": "b.pdf", "type": "file", "cntVersions": 2,
 				"firstDeletedAt": "2026-01-02T03:04:05Z", "lastDeletedAt": "2026-01-02T03:04:05Z", "lastDeletedNodeId": 99}}),
 			call: func(ctx context.Context, c *Client) error {
-				p, err := c.Nodes.DeletedNodes(ctx, 5, &ListOptions{Filter: "type:eq:file", Sort: "name:asc"})
+				p, err := c.Nodes.ListDeletedNodes(ctx, 5, &ListOptions{Filter: "type:eq:file", Sort: "name:asc"})
 				if err == nil && (len(p.Items) != 1 || p.Items[0].LastDeletedNodeID != 99 || p.Items[0].CntVersions != 2) {
 					t.Errorf("deleted %+v", p)
 				}
@@ -219,7 +219,7 @@ func TestNodeEndpoints(t *testing.T) {
 		{name: "DeletedVersions", method: "GET", path: "/api/v4/nodes/5/deleted_nodes/versions", query: url.Values{"type": {"file"}, "name": {"b #1.pdf"}}, status: 200,
 			resp: pageOf(0, 500, 1, []any{map[string]any{"id": 99, "parentId": 5, "parentPath": "/R/", "name": "b #1.pdf", "type": "file"}}),
 			call: func(ctx context.Context, c *Client) error {
-				_, err := c.Nodes.DeletedVersions(ctx, 5, NodeTypeFile, "b #1.pdf", nil)
+				_, err := c.Nodes.ListDeletedVersions(ctx, 5, NodeTypeFile, "b #1.pdf", nil)
 				return err
 			}},
 		{name: "DeletedNode", method: "GET", path: "/api/v4/nodes/deleted_nodes/99", status: 200,
@@ -296,7 +296,7 @@ func TestRoomEndpoints(t *testing.T) {
 			resp: pageOf(0, 500, 1, []any{map[string]any{"userInfo": testUser, "isGranted": true, "permissions": perm,
 				"id": 3, "login": "ada", "displayName": "Ada L", "email": "ada@example.com"}}),
 			call: func(ctx context.Context, c *Client) error {
-				p, err := c.Rooms.Users(ctx, 20, &ListOptions{Filter: "isGranted:eq:any"})
+				p, err := c.Rooms.ListUsers(ctx, 20, &ListOptions{Filter: "isGranted:eq:any"})
 				if err == nil && (len(p.Items) != 1 || p.Items[0].UserInfo.ID != 3 || !p.Items[0].Permissions.Read) {
 					t.Errorf("room users %+v", p)
 				}
@@ -312,7 +312,7 @@ func TestRoomEndpoints(t *testing.T) {
 		{name: "Groups", method: "GET", path: "/api/v4/nodes/rooms/20/groups", query: url.Values{"limit": {"1"}}, status: 200,
 			resp: pageOf(0, 1, 1, []any{map[string]any{"id": 4, "name": "Devs", "isGranted": true, "newGroupMemberAcceptance": "pending", "permissions": perm}}),
 			call: func(ctx context.Context, c *Client) error {
-				p, err := c.Rooms.Groups(ctx, 20, &ListOptions{Limit: 1})
+				p, err := c.Rooms.ListGroups(ctx, 20, &ListOptions{Limit: 1})
 				if err == nil && (len(p.Items) != 1 || p.Items[0].NewGroupMemberAcceptance != GroupMemberAcceptancePending) {
 					t.Errorf("room groups %+v", p)
 				}
@@ -330,7 +330,7 @@ func TestRoomEndpoints(t *testing.T) {
 				"groupInfo": map[string]any{"id": 4, "name": "Devs"}, "pendingUserData": map[string]any{"id": 3, "login": "ada", "displayName": "Ada", "email": "a@example.com"},
 				"pendingGroupData": map[string]any{"id": 4, "name": "Devs"}}}),
 			call: func(ctx context.Context, c *Client) error {
-				p, err := c.Rooms.Pending(ctx, &ListOptions{Filter: "state:eq:WAITING"})
+				p, err := c.Rooms.ListPending(ctx, &ListOptions{Filter: "state:eq:WAITING"})
 				if err == nil && (len(p.Items) != 1 || p.Items[0].GroupInfo.ID != 4 || p.Items[0].UserInfo.ID != 3) {
 					t.Errorf("pending %+v", p)
 				}
@@ -341,7 +341,7 @@ func TestRoomEndpoints(t *testing.T) {
 			call: func(ctx context.Context, c *Client) error {
 				a := PendingAssignment{RoomID: 20, RoomName: "Team", UserInfo: UserInfo{ID: 3}}
 				a.GroupInfo.ID = 4
-				return c.Rooms.Decide(ctx, []PendingDecision{a.Decision(PendingAccepted), {UserID: 5, GroupID: 4, RoomID: 20, RoomName: "Team", State: PendingDenied}})
+				return c.Rooms.DecidePending(ctx, []PendingDecision{a.Decision(PendingAccepted), {UserID: 5, GroupID: 4, RoomID: 20, RoomName: "Team", State: PendingDenied}})
 			}},
 		{name: "Policies", method: "GET", path: "/api/v4/nodes/rooms/20/policies", offSpec: true, status: 200,
 			resp: map[string]any{"defaultExpirationPeriod": 86400, "isVirusProtectionEnabled": true},
@@ -360,7 +360,7 @@ func TestRoomEndpoints(t *testing.T) {
 		{name: "Webhooks", method: "GET", path: "/api/v4/nodes/rooms/20/webhooks", query: url.Values{"filter": {"isAssigned:eq:true"}}, status: 200,
 			resp: pageOf(0, 500, 1, []any{map[string]any{"isAssigned": true, "webhook": webhook}}),
 			call: func(ctx context.Context, c *Client) error {
-				p, err := c.Rooms.Webhooks(ctx, 20, &ListOptions{Filter: "isAssigned:eq:true"})
+				p, err := c.Rooms.ListWebhooks(ctx, 20, &ListOptions{Filter: "isAssigned:eq:true"})
 				if err == nil && (len(p.Items) != 1 || p.Items[0].Webhook.ID != 4 || p.Items[0].Webhook.EventTypeNames[0] != "node.created") {
 					t.Errorf("webhooks %+v", p)
 				}

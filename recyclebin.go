@@ -44,9 +44,9 @@ type DeletedNode struct {
 	DeletedBy      *UserInfo `json:"deletedBy,omitempty"`
 }
 
-// DeletedNodes returns one page of the recycle bin of a room or folder,
+// ListDeletedNodes returns one page of the recycle bin of a room or folder,
 // one entry per deleted name (GET /api/v4/nodes/{node_id}/deleted_nodes).
-func (s *NodesService) DeletedNodes(ctx context.Context, parentID int64, opts *ListOptions) (*Page[DeletedNodeSummary], error) {
+func (s *NodesService) ListDeletedNodes(ctx context.Context, parentID int64, opts *ListOptions) (*Page[DeletedNodeSummary], error) {
 	if err := checkID("node_id", parentID); err != nil {
 		return nil, err
 	}
@@ -60,14 +60,14 @@ func (s *NodesService) DeletedNodes(ctx context.Context, parentID int64, opts *L
 // (GET /api/v4/nodes/{node_id}/deleted_nodes).
 func (s *NodesService) AllDeletedNodes(ctx context.Context, parentID int64, opts *ListOptions) iter.Seq2[DeletedNodeSummary, error] {
 	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[DeletedNodeSummary], error) {
-		return s.DeletedNodes(ctx, parentID, lo)
+		return s.ListDeletedNodes(ctx, parentID, lo)
 	})
 }
 
-// DeletedVersions returns one page of the deleted versions of one name
+// ListDeletedVersions returns one page of the deleted versions of one name
 // and type (NodeTypeFile or NodeTypeFolder) in a container's recycle bin
 // (GET /api/v4/nodes/{node_id}/deleted_nodes/versions).
-func (s *NodesService) DeletedVersions(ctx context.Context, parentID int64, nodeType, name string, opts *ListOptions) (*Page[DeletedNode], error) {
+func (s *NodesService) ListDeletedVersions(ctx context.Context, parentID int64, nodeType, name string, opts *ListOptions) (*Page[DeletedNode], error) {
 	if err := checkID("node_id", parentID); err != nil {
 		return nil, err
 	}
@@ -85,10 +85,10 @@ func (s *NodesService) DeletedVersions(ctx context.Context, parentID int64, node
 }
 
 // AllDeletedVersions iterates over the deleted versions of one name (see
-// DeletedVersions) (GET /api/v4/nodes/{node_id}/deleted_nodes/versions).
+// ListDeletedVersions) (GET /api/v4/nodes/{node_id}/deleted_nodes/versions).
 func (s *NodesService) AllDeletedVersions(ctx context.Context, parentID int64, nodeType, name string, opts *ListOptions) iter.Seq2[DeletedNode, error] {
 	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[DeletedNode], error) {
-		return s.DeletedVersions(ctx, parentID, nodeType, name, lo)
+		return s.ListDeletedVersions(ctx, parentID, nodeType, name, lo)
 	})
 }
 

@@ -285,31 +285,35 @@ type RoomGroup struct {
 	Permissions              *NodePermissions `json:"permissions,omitempty"`
 }
 
-// Users returns one page of the users granted in a room. Filters: user
+// ListUsers returns one page of the users granted in a room. Filters: user
 // (name or e-mail contains), userId, isGranted (true, false or any; only
 // room admins may ask for non-granted users), permissionsManage and
 // effectivePerm (GET /api/v4/nodes/rooms/{room_id}/users).
-func (s *RoomsService) Users(ctx context.Context, roomID int64, opts *ListOptions) (*Page[RoomUser], error) {
+func (s *RoomsService) ListUsers(ctx context.Context, roomID int64, opts *ListOptions) (*Page[RoomUser], error) {
 	return listRoom[RoomUser](ctx, s, roomID, "/users", opts)
 }
 
-// AllUsers iterates over the users of a room (see Users)
+// AllUsers iterates over the users of a room (see ListUsers)
 // (GET /api/v4/nodes/rooms/{room_id}/users).
 func (s *RoomsService) AllUsers(ctx context.Context, roomID int64, opts *ListOptions) iter.Seq2[RoomUser, error] {
-	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[RoomUser], error) { return s.Users(ctx, roomID, lo) })
+	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[RoomUser], error) {
+		return s.ListUsers(ctx, roomID, lo)
+	})
 }
 
-// Groups returns one page of the groups granted in a room. Filters: name,
+// ListGroups returns one page of the groups granted in a room. Filters: name,
 // groupId, isGranted, permissionsManage and effectivePerm
 // (GET /api/v4/nodes/rooms/{room_id}/groups).
-func (s *RoomsService) Groups(ctx context.Context, roomID int64, opts *ListOptions) (*Page[RoomGroup], error) {
+func (s *RoomsService) ListGroups(ctx context.Context, roomID int64, opts *ListOptions) (*Page[RoomGroup], error) {
 	return listRoom[RoomGroup](ctx, s, roomID, "/groups", opts)
 }
 
-// AllGroups iterates over the groups of a room (see Groups)
+// AllGroups iterates over the groups of a room (see ListGroups)
 // (GET /api/v4/nodes/rooms/{room_id}/groups).
 func (s *RoomsService) AllGroups(ctx context.Context, roomID int64, opts *ListOptions) iter.Seq2[RoomGroup, error] {
-	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[RoomGroup], error) { return s.Groups(ctx, roomID, lo) })
+	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[RoomGroup], error) {
+		return s.ListGroups(ctx, roomID, lo)
+	})
 }
 
 // listRoom fetches one page of a list below a room.
@@ -462,20 +466,20 @@ type PendingAssignment struct {
 // pendingPath is the endpoint of pending assignments.
 const pendingPath = roomsPath + "/pending"
 
-// Pending returns one page of the pending group assignments in the rooms
+// ListPending returns one page of the pending group assignments in the rooms
 // the caller administers. Filters: roomId, userId, groupId, state
 // (GET /api/v4/nodes/rooms/pending).
-func (s *RoomsService) Pending(ctx context.Context, opts *ListOptions) (*Page[PendingAssignment], error) {
+func (s *RoomsService) ListPending(ctx context.Context, opts *ListOptions) (*Page[PendingAssignment], error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
 	return doJSON[Page[PendingAssignment]](ctx, s.client, &apiCall{method: http.MethodGet, path: pendingPath, query: opts.values(nil)})
 }
 
-// AllPending iterates over the pending group assignments (see Pending)
+// AllPending iterates over the pending group assignments (see ListPending)
 // (GET /api/v4/nodes/rooms/pending).
 func (s *RoomsService) AllPending(ctx context.Context, opts *ListOptions) iter.Seq2[PendingAssignment, error] {
-	return all(ctx, opts, s.Pending)
+	return all(ctx, opts, s.ListPending)
 }
 
 // PendingDecision accepts or denies one pending assignment. Decision
@@ -516,9 +520,9 @@ func (d *PendingDecision) Validate() error {
 	return nil
 }
 
-// Decide accepts or denies pending assignments
+// DecidePending accepts or denies pending assignments
 // (PUT /api/v4/nodes/rooms/pending).
-func (s *RoomsService) Decide(ctx context.Context, decisions []PendingDecision) error {
+func (s *RoomsService) DecidePending(ctx context.Context, decisions []PendingDecision) error {
 	if err := validateItems(decisions); err != nil {
 		return err
 	}
@@ -609,18 +613,18 @@ type WebhookAssignment struct {
 // Validate refuses a non-positive webhook id.
 func (a *WebhookAssignment) Validate() error { return checkID("webhookId", a.WebhookID) }
 
-// Webhooks returns one page of the webhooks that are or can be assigned to
+// ListWebhooks returns one page of the webhooks that are or can be assigned to
 // a room. Filter: isAssigned
 // (GET /api/v4/nodes/rooms/{room_id}/webhooks).
-func (s *RoomsService) Webhooks(ctx context.Context, roomID int64, opts *ListOptions) (*Page[RoomWebhook], error) {
+func (s *RoomsService) ListWebhooks(ctx context.Context, roomID int64, opts *ListOptions) (*Page[RoomWebhook], error) {
 	return listRoom[RoomWebhook](ctx, s, roomID, "/webhooks", opts)
 }
 
-// AllWebhooks iterates over a room's webhooks (see Webhooks)
+// AllWebhooks iterates over a room's webhooks (see ListWebhooks)
 // (GET /api/v4/nodes/rooms/{room_id}/webhooks).
 func (s *RoomsService) AllWebhooks(ctx context.Context, roomID int64, opts *ListOptions) iter.Seq2[RoomWebhook, error] {
 	return all(ctx, opts, func(ctx context.Context, lo *ListOptions) (*Page[RoomWebhook], error) {
-		return s.Webhooks(ctx, roomID, lo)
+		return s.ListWebhooks(ctx, roomID, lo)
 	})
 }
 

@@ -137,7 +137,7 @@ func TestValidateRefusesBeforeSending(t *testing.T) {
 		{"revoke: zero id", "ids[0]", func(ctx context.Context) error { return rooms.RevokeUsers(ctx, 1, []int64{0}) }},
 		{"revoke groups: none", "ids", func(ctx context.Context) error { return rooms.RevokeGroups(ctx, 1, nil) }},
 		{"pending: waiting is no decision", "items[0].state", func(ctx context.Context) error {
-			return rooms.Decide(ctx, []PendingDecision{{UserID: 1, GroupID: 2, RoomID: 3, RoomName: "R", State: PendingWaiting}})
+			return rooms.DecidePending(ctx, []PendingDecision{{UserID: 1, GroupID: 2, RoomID: 3, RoomName: "R", State: PendingWaiting}})
 		}},
 		{"policies: nothing to change", "defaultExpirationPeriod", func(ctx context.Context) error {
 			return rooms.SetPolicies(ctx, 1, &RoomPoliciesRequest{})
@@ -213,7 +213,7 @@ func TestValidateRefusesBeforeSending(t *testing.T) {
 			return nodes.Restore(ctx, &RestoreRequest{DeletedNodeIDs: []int64{1}, ResolutionStrategy: "x"})
 		}},
 		{"deleted versions: bad type", "type", func(ctx context.Context) error {
-			_, err := nodes.DeletedVersions(ctx, 1, NodeTypeRoom, "a", nil)
+			_, err := nodes.ListDeletedVersions(ctx, 1, NodeTypeRoom, "a", nil)
 			return err
 		}},
 		{"purge: no ids", "deletedNodeIds", func(ctx context.Context) error { return nodes.PurgeDeleted(ctx, nil) }},
