@@ -51,6 +51,8 @@ type Client struct {
 	Groups *GroupsService
 	// Roles lists roles and grants or revokes them.
 	Roles *RolesService
+	// Rooms holds room configuration, permissions and policies.
+	Rooms *RoomsService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -92,6 +94,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
 	c.Roles = &RolesService{client: c}
+	c.Rooms = &RoomsService{client: c}
 	return c, nil
 }
 

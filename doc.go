@@ -14,7 +14,14 @@
 //
 // Every method takes a context first. Paged lists come twice: List returns
 // one page with its Range, All returns an iterator over every item that
-// fetches the next page only when the loop reaches it.
+// fetches the next page only when the loop reaches it (or, with
+// ListOptions.ReadAhead, a few pages ahead). Nodes.Resolve finds a node by
+// its path, comparing every name exactly.
+//
+// Request types (CreateRoomRequest, TransferRequest, UserGrant, …) have a
+// Validate method; methods call it before sending anything, and what the
+// server would refuse fails with an *InvalidRequestError that matches
+// ErrInvalidRequest and names the field.
 //
 // Errors from the server are *APIError values; match them with errors.Is
 // against the sentinels (ErrNotFound, ErrUnauthorized, …) or inspect them

@@ -88,6 +88,9 @@ type APIError struct {
 	// ErrorCode is DRACOON's negative error code ("errorCode"), or 0 when
 	// the response had none.
 	ErrorCode int
+	// ConflictNodes lists the clashing nodes of a copy, move or restore
+	// refused with 409 ("errorInfos.conflictNodes"); nil otherwise.
+	ConflictNodes []ConflictNode
 
 	// OAuthError and OAuthDescription are the "error" and
 	// "error_description" fields of an OAuth error response.

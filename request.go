@@ -260,6 +260,9 @@ type errorBody struct {
 	ErrorCode        *int   `json:"errorCode"`
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
+	ErrorInfos       struct {
+		ConflictNodes []ConflictNode `json:"conflictNodes"`
+	} `json:"errorInfos"`
 }
 
 // apiError turns an error response into an *APIError.
@@ -283,6 +286,7 @@ func (c *Client) apiError(call *apiCall, target string, resp *rawResponse) *APIE
 		e.DebugInfo = c.serverText(eb.DebugInfo, call.secrets)
 		e.OAuthError = c.serverText(eb.Error, call.secrets)
 		e.OAuthDescription = c.serverText(eb.ErrorDescription, call.secrets)
+		e.ConflictNodes = eb.ErrorInfos.ConflictNodes
 		return e
 	}
 	e.Body = c.snippet(resp.body, call.secrets)
