@@ -45,10 +45,20 @@ const envUpdateCoverage = "DRACOON_UPDATE_COVERAGE"
 // coverageFile is the generated table, relative to the module root.
 const coverageFile = "docs/api-coverage.md"
 
+// newerOperations are operations DRACOON added after 4.26.7 (listed in
+// api-surface.md, "Endpoints added after 4.26.7") that the SDK or the
+// emulator offers. The contract cannot check them; the table lists them
+// with the other operations outside the document.
+var newerOperations = []string{
+	"GET /api/v4/nodes/files/versions/{reference_id}",
+	"GET /api/v4/nodes/rooms/{room_id}/policies",
+	"PUT /api/v4/nodes/rooms/{room_id}/policies",
+}
+
 func TestAPICoverage(t *testing.T) {
 	doc, base := contract.Document(t)
 	ops := coverage.FromOpenAPI(doc, base)
-	outside, err := coverage.FromKeys(contract.Undocumented(), "")
+	outside, err := coverage.FromKeys(append(contract.Undocumented(), newerOperations...), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +87,7 @@ func TestAPICoverage(t *testing.T) {
 	}
 	served, unmatched := coverage.Match(all, routes)
 	for _, r := range unmatched {
-		t.Errorf("the emulator serves %s, which matches no operation of the document nor contract.Undocumented", r)
+		t.Errorf("the emulator serves %s, which matches no operation of the document, contract.Undocumented or newerOperations", r)
 	}
 
 	got := coverage.Render(coverage.Table{

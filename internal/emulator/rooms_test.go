@@ -73,7 +73,7 @@ func TestRoomUpdateAndConfig(t *testing.T) {
 
 func TestRoomEncryption(t *testing.T) {
 	t.Parallel()
-	off := newServer(t)
+	off := newServer(t, dracoontest.WithCrypto(false))
 	wantError(t, api(t, off, login(t, off).Access, "PUT", fmt.Sprintf("/nodes/rooms/%d/encrypt", mustRoom(t, off, "R", nil)), `{"isEncrypted":true}`), 400, -90020)
 
 	srv := newServer(t, dracoontest.WithCrypto(true))
