@@ -30,9 +30,34 @@ const (
 	// keys, as the official SDKs do since 2023.
 	PBKDF2Iterations = 1_300_000
 	// MaxPBKDF2Iterations is the highest iteration count accepted when
-	// reading a private key. It bounds the work a hostile key container can
-	// cause (about 1.7 s on a current CPU); higher counts are ErrUnsupported.
+	// reading a private key protected with PBKDF2-HMAC-SHA1, the PRF of
+	// every official SDK; higher counts are ErrUnsupported. It bounds the
+	// work a hostile key container can cause: see MaxPBKDF2IterationsOtherPRF
+	// for the measured cost.
 	MaxPBKDF2Iterations = 10_000_000
+
+	// MaxPBKDF2IterationsOtherPRF is the lower cap for the PRFs no official
+	// SDK has written (HMAC-SHA224, -SHA256, -SHA384, -SHA512; only
+	// third-party clients use SHA-256, with 2 048 iterations). It equals the
+	// highest count any DRACOON client writes, PBKDF2Iterations.
+	//
+	// What a hostile key container costs, measured on the development
+	// machine (Zen 5 with SHA extensions, Go 1.26, BenchmarkHostileKeyContainer):
+	// an Unlock is one PBKDF2 derivation, or two when the password has
+	// non-ASCII characters all ≤ U+00FF (the ISO-8859-1 retry), always with
+	// a 32-byte AES key, which SHA-1 and SHA-224 must compute as two PBKDF2
+	// blocks:
+	//
+	//	HMAC-SHA1,   10 000 000 iterations: 3.6 s, 7.3 s with the retry (the bound)
+	//	HMAC-SHA512, 10 000 000 (before this cap): 5.1 s, 10.2 s with the retry
+	//	HMAC-SHA512,  1 300 000: 0.66 s, 1.3 s with the retry
+	//	HMAC-SHA224,  1 300 000: 0.49 s, 1.0 s with the retry
+	//	HMAC-SHA1,    1 300 000 (every key written today): 0.47 s
+	//
+	// So no container costs more than about 7.3 s of one core; callers that
+	// unlock keys from untrusted sources should do it off any latency-
+	// critical path and bound concurrency.
+	MaxPBKDF2IterationsOtherPRF = PBKDF2Iterations
 
 	pbkdf2SaltSize = 20
 	cbcIVSize      = aes.BlockSize
@@ -188,6 +213,9 @@ func parsePBES2Params(r *der.Reader, maxIter int) (*pbes2Params, error) {
 		}
 		if !found {
 			return nil, fmt.Errorf("crypto: %s: PRF %s: %w", what, prf, ErrUnsupported)
+		}
+		if !prf.Equal(oidHMACWithSHA1) && p.iterations > MaxPBKDF2IterationsOtherPRF {
+			return nil, fmt.Errorf("crypto: %s: %s with more than %d iterations: %w", what, p.prfName, MaxPBKDF2IterationsOtherPRF, ErrUnsupported)
 		}
 		if !kdfParams.Empty() {
 			return nil, malformed(what+": trailing data in PBKDF2 parameters", nil)
