@@ -71,6 +71,8 @@ type Parts struct {
 	tag []byte
 	// recs are the encrypted parts, sorted by offset.
 	recs []*partRecord
+	// cp is partCheckpoint; tests shrink it.
+	cp int64
 }
 
 // partCheckpoint is the distance between the digests an encrypting Parts
@@ -82,7 +84,7 @@ const partCheckpoint = 1 << 20
 type partRecord struct {
 	offset int64
 	length int64     // bytes encrypted by the longest attempt so far
-	marks  []gcm.Sum // marks[i]: contribution of the first (i+1)·partCheckpoint bytes
+	marks  []gcm.Sum // marks[i]: contribution of the first (i+1)·cp bytes
 	end    gcm.Sum   // contribution of the first length bytes
 	busy   bool      // an attempt is open
 }
@@ -104,7 +106,7 @@ func newParts(key *PlainFileKey, e gcm.Engine) (*Parts, error) {
 	if err := key.claimForEncryption(); err != nil {
 		return nil, err
 	}
-	return &Parts{key: key, k: k}, nil
+	return &Parts{key: key, k: k, cp: partCheckpoint}, nil
 }
 
 // NewDecryptParts prepares key for part-wise decryption. The key must
@@ -124,7 +126,7 @@ func newDecryptParts(key *PlainFileKey, e gcm.Engine) (*Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Parts{key: key, k: k, tag: tag}, nil
+	return &Parts{key: key, k: k, tag: tag, cp: partCheckpoint}, nil
 }
 
 // PartSum is the result of encrypting or decrypting one part: its offset,
@@ -187,8 +189,9 @@ func checkBuffers(dst, src []byte) error {
 // offset, into dst[:len(src)] and returns the part's sum. dst must be at
 // least as long as src; it may be src itself (in-place encryption) but must
 // not overlap it otherwise. A repeated offset is accepted only for the
-// same bytes (see Parts); otherwise dst[:len(src)] is zeroed and the error
-// wraps ErrPartReuse. After SealTag it fails with ErrFileKeyUsed.
+// same bytes (see Parts); otherwise the error wraps ErrPartReuse and no
+// ciphertext is left in dst: it is zeroed, or, when encrypting in place,
+// restored to the plaintext. After SealTag it fails with ErrFileKeyUsed.
 func (p *Parts) EncryptPart(dst, src []byte, offset int64) (PartSum, error) {
 	if err := checkRange(offset, int64(len(src))); err != nil {
 		return PartSum{}, err
@@ -205,16 +208,29 @@ func (p *Parts) EncryptPart(dst, src []byte, offset int64) (PartSum, error) {
 	for done := 0; done < len(src); {
 		n := int(min(int64(len(src)-done), a.next()))
 		if err := a.encrypt(dst[done:done+n], src[done:done+n]); err != nil {
-			clear(dst)
+			a.undo(dst, src)
 			return PartSum{}, err
 		}
 		done += n
 	}
 	if err := a.finish(); err != nil {
-		clear(dst)
+		a.undo(dst, src)
 		return PartSum{}, err
 	}
 	return a.sum(), nil
+}
+
+// undo removes the ciphertext a refused EncryptPart wrote to dst: it
+// decrypts it back when encrypting in place and zeroes dst otherwise.
+func (a *partAttempt) undo(dst, src []byte) {
+	if len(src) > 0 && &dst[0] == &src[0] {
+		var s gcm.Stream
+		s.Init(a.p.k, uint64(a.rec.offset/16))
+		done := dst[:a.n]
+		s.Decrypt(done, done)
+		return
+	}
+	clear(dst)
 }
 
 // DecryptPart decrypts src, the part of the ciphertext starting at byte
@@ -310,7 +326,8 @@ func (p *Parts) reserve(rec *partRecord, length int64) error {
 // next returns how many bytes the next encrypt call may take: up to the
 // next checkpoint, or to the end of the earlier attempts' bytes.
 func (a *partAttempt) next() int64 {
-	q := (a.n/partCheckpoint + 1) * partCheckpoint
+	cp := a.p.cp
+	q := (a.n/cp + 1) * cp
 	if a.n < a.ref {
 		q = min(q, a.ref)
 	}
@@ -323,7 +340,7 @@ func (a *partAttempt) verifying() bool { return a.n < a.ref }
 // atCheck reports whether a verifying attempt has just reached a point
 // where its bytes were compared (and found equal).
 func (a *partAttempt) atCheck() bool {
-	return a.n <= a.ref && (a.n == a.ref || a.n%partCheckpoint == 0)
+	return a.n <= a.ref && (a.n == a.ref || a.n%a.p.cp == 0)
 }
 
 // encrypt encrypts src (at most next() bytes) into dst. New bytes are
@@ -342,7 +359,7 @@ func (a *partAttempt) encrypt(dst, src []byte) error {
 		a.n += n
 		sum := a.s.SumSoFar()
 		a.p.mu.Lock()
-		if a.n%partCheckpoint == 0 {
+		if a.n%a.p.cp == 0 {
 			a.rec.marks = append(a.rec.marks, sum)
 		}
 		a.rec.end = sum
@@ -355,8 +372,8 @@ func (a *partAttempt) encrypt(dst, src []byte) error {
 	switch {
 	case a.n == a.ref:
 		want = a.rec.end
-	case a.n%partCheckpoint == 0:
-		want = a.rec.marks[a.n/partCheckpoint-1]
+	case a.n%a.p.cp == 0:
+		want = a.rec.marks[a.n/a.p.cp-1]
 	default:
 		return nil
 	}
@@ -513,7 +530,7 @@ func (pw *PartWriter) stream(b []byte) (int, error) {
 // hold buffer and writes the buffer once it has been compared.
 func (pw *PartWriter) repeat(b []byte) (int, error) {
 	if pw.hold == nil {
-		pw.hold = make([]byte, 0, min(partCheckpoint, pw.a.ref))
+		pw.hold = make([]byte, 0, min(pw.p.cp, pw.a.ref))
 	}
 	n := int(min(int64(len(b)), pw.a.next()))
 	start := len(pw.hold)

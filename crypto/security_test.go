@@ -147,6 +147,15 @@ func TestPartRetryOnlyForIdenticalData(t *testing.T) {
 			refused("one byte changed", changed, 0)
 		}
 		refused("shorter", a[:cut-16], 0)
+		// In place: the caller's plaintext comes back, not ciphertext.
+		for _, pos := range []int{5, partCheckpoint + 5, cut - 1} {
+			changed := bytes.Clone(a)
+			changed[pos] ^= 1
+			buf := bytes.Clone(changed)
+			if _, err := p.EncryptPart(buf, buf, 0); !errors.Is(err, ErrPartReuse) || !bytes.Equal(buf, changed) {
+				t.Errorf("%v: in-place changed retry at %d: %v, plaintext restored %v", e, pos, err, bytes.Equal(buf, changed))
+			}
+		}
 		refused("overlapping from inside", plain[16:cut+16], 16)
 		// The second part, then one that runs into it from before.
 		s2, err := p.EncryptPart(ct[cut:], b, int64(cut))
@@ -440,4 +449,148 @@ func TestConcatenatedPEMIsMalformedPEM(t *testing.T) {
 func spkiPEMForTest(t testing.TB) string {
 	t.Helper()
 	return pairA(t).PublicKey().Container().PublicKey
+}
+
+// FuzzPartRetries runs a fuzz-chosen sequence of part attempts (EncryptPart
+// or PartWriter, complete or failing after some bytes, with the source
+// changed, shortened or lengthened) against one Parts with small
+// checkpoints, and checks the property that matters: every ciphertext byte
+// that left the package (returned by a successful EncryptPart or written by
+// a PartWriter, also one that failed later) is the only one ever released
+// at its file position. Afterwards, sums of successful attempts that tile
+// the file seal the tag one-shot GCM gives for the released bytes.
+func FuzzPartRetries(f *testing.F) {
+	r := rand.New(rand.NewPCG(67, 67))
+	f.Add(stRandBytes(r, 32), stRandBytes(r, 12), stRandBytes(r, 400), []byte{0, 3, 1, 0, 0, 0, 2, 10, 0, 5, 0, 0}, uint8(0))
+	f.Add(stRandBytes(r, 32), stRandBytes(r, 12), stRandBytes(r, 1000), []byte{1, 7, 0x13, 9, 200, 1, 0x22, 50, 0, 0, 0x31, 3, 17, 2, 0x40, 0}, uint8(2))
+	f.Add(stRandBytes(r, 32), stRandBytes(r, 12), stRandBytes(r, 257), []byte{2, 1, 0x11, 0, 40, 0x21, 0, 90, 0x05, 1, 1, 0x16, 0, 0, 0x26, 1, 1}, uint8(1))
+	f.Fuzz(func(t *testing.T, k, iv, plain, script []byte, eng uint8) {
+		plain = plain[:min(len(plain), 4096)]
+		if len(script) < 2 {
+			return
+		}
+		key := fzKey(k, iv)
+		p, err := newParts(key, fzEngine(eng))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.cp = 16 * (1 + int64(script[0]%8))
+		partSize := 16 * (1 + int(script[1]%16))
+		script = script[2:]
+		nParts := max(1, (len(plain)+partSize-1)/partSize)
+
+		released := make([]int, len(plain)+16*256) // -1: nothing yet, else the byte
+		for i := range released {
+			released[i] = -1
+		}
+		release := func(what string, off int, ct []byte) {
+			t.Helper()
+			for i, c := range ct {
+				if prev := released[off+i]; prev >= 0 && prev != int(c) {
+					t.Fatalf("%s: position %d released as %#x and as %#x", what, off+i, prev, c)
+				}
+				released[off+i] = int(c)
+			}
+		}
+		sums := make(map[int]PartSum)
+		for len(script) >= 3 {
+			op, a, b := script[0], int(script[1]), int(script[2])
+			script = script[3:]
+			part := int(op>>4) % nParts
+			off := part * partSize
+			src := bytes.Clone(plain[min(off, len(plain)):min(off+partSize, len(plain))])
+			switch op & 3 {
+			case 1: // change one byte
+				if len(src) > 0 {
+					src[a%len(src)] ^= byte(1 + b%255)
+				}
+			case 2: // shorter
+				src = src[:len(src)-min(len(src), a%17)]
+			case 3: // longer (into the next part's bytes)
+				src = append(src, bytes.Repeat([]byte{byte(b)}, a%40)...)
+			}
+			if op&4 == 0 {
+				dst := make([]byte, len(src))
+				s, err := p.EncryptPart(dst, src, int64(off))
+				if err != nil {
+					if !errors.Is(err, ErrPartReuse) {
+						t.Fatalf("EncryptPart: unexpected %v", err)
+					}
+					if !bytes.Equal(dst, make([]byte, len(dst))) {
+						t.Fatal("refused EncryptPart left bytes in dst")
+					}
+					continue
+				}
+				release("EncryptPart", off, dst)
+				if len(src) == partSize || off+len(src) == len(plain) {
+					sums[part] = s
+				}
+				continue
+			}
+			var w bytes.Buffer
+			var sink io.Writer = &w
+			if op&8 != 0 {
+				sink = &secFailAfter{limit: b % (len(src) + 1)}
+			}
+			pw, err := p.NewPartEncrypter(sink, int64(off))
+			if err != nil {
+				if !errors.Is(err, ErrPartReuse) {
+					t.Fatalf("NewPartEncrypter: unexpected %v", err)
+				}
+				continue
+			}
+			rest := src
+			for len(rest) > 0 && err == nil {
+				n := min(len(rest), 1+a%50)
+				_, err = pw.Write(rest[:n])
+				rest = rest[n:]
+			}
+			if cerr := pw.Close(); err == nil {
+				err = cerr
+			}
+			if fw, ok := sink.(*secFailAfter); ok {
+				release("failed PartWriter", off, fw.buf.Bytes())
+			} else {
+				release("PartWriter", off, w.Bytes())
+			}
+			if err != nil {
+				if !errors.Is(err, ErrPartReuse) && op&8 == 0 {
+					t.Fatalf("PartWriter: unexpected %v", err)
+				}
+				continue
+			}
+			if s, _ := pw.Sum(); len(src) == partSize || off+len(src) == len(plain) {
+				sums[part] = s
+			}
+		}
+		// If every part has a sum and together they make the file, the
+		// tag is that of the released bytes.
+		list := make([]PartSum, 0, len(sums))
+		total := int64(0)
+		for i := range nParts {
+			s, ok := sums[i]
+			if !ok {
+				return
+			}
+			list = append(list, s)
+			total = s.Offset() + s.Len()
+		}
+		ct := make([]byte, total)
+		for i := range ct {
+			if released[i] < 0 {
+				t.Fatalf("sealed byte %d was never released", i)
+			}
+			ct[i] = byte(released[i])
+		}
+		tag, err := p.SealTag(list, total)
+		if err != nil {
+			return // e.g. an empty part in the middle
+		}
+		// Decrypting the released bytes with the sealed tag must work.
+		dk := stKeyCopy(key)
+		dk.Tag = tag
+		if _, err := decrypt(dk, ct, gcm.Generic); err != nil {
+			t.Fatalf("released ciphertext does not verify under the sealed tag: %v", err)
+		}
+	})
 }
