@@ -37,26 +37,30 @@ const (
 	MaxPBKDF2Iterations = 10_000_000
 
 	// MaxPBKDF2IterationsOtherPRF is the lower cap for the PRFs no official
-	// SDK has written (HMAC-SHA224, -SHA256, -SHA384, -SHA512; only
-	// third-party clients use SHA-256, with 2 048 iterations). It equals the
-	// highest count any DRACOON client writes, PBKDF2Iterations.
+	// SDK has written: HMAC-SHA224, -SHA256, -SHA384 and -SHA512 (the only
+	// known writer is a third-party client, dco3 before 0.8, with SHA-256
+	// and 2 048 iterations; the official test data uses SHA-1 only). It
+	// equals the highest count any DRACOON client writes, PBKDF2Iterations.
 	//
-	// What a hostile key container costs, measured on the development
-	// machine (Zen 5 with SHA extensions, Go 1.26, BenchmarkHostileKeyContainer):
-	// an Unlock is one PBKDF2 derivation, or two when the password has
-	// non-ASCII characters all ≤ U+00FF (the ISO-8859-1 retry), always with
-	// a 32-byte AES key, which SHA-1 and SHA-224 must compute as two PBKDF2
-	// blocks:
+	// What a hostile key container costs: an Unlock attempt is one PBKDF2
+	// derivation, or two when the password has non-ASCII characters that
+	// are all ≤ U+00FF (the ISO-8859-1 retry), always of a 32-byte AES key,
+	// which SHA-1 and SHA-224 compute as two PBKDF2 blocks. CPU time of one
+	// core on the development machine (Zen 5 with SHA extensions, Go 1.26;
+	// BenchmarkHostileKeyContainer and a plain PBKDF2 loop, timed with
+	// getrusage because the machine is shared):
 	//
-	//	HMAC-SHA1,   10 000 000 iterations: 3.6 s, 7.3 s with the retry (the bound)
-	//	HMAC-SHA512, 10 000 000 (before this cap): 5.1 s, 10.2 s with the retry
-	//	HMAC-SHA512,  1 300 000: 0.66 s, 1.3 s with the retry
-	//	HMAC-SHA224,  1 300 000: 0.49 s, 1.0 s with the retry
-	//	HMAC-SHA1,    1 300 000 (every key written today): 0.47 s
+	//	HMAC-SHA1,   10 000 000 iterations: 3.6 s, 7.2 s with the retry (the bound)
+	//	HMAC-SHA512, 10 000 000 (accepted before this cap): 4.7 s, 9.4 s with the retry
+	//	HMAC-SHA512,  1 300 000: 0.60 s, 1.2 s with the retry
+	//	HMAC-SHA384,  1 300 000: 0.61 s, 1.2 s with the retry
+	//	HMAC-SHA224,  1 300 000: 0.47 s, 0.93 s with the retry
+	//	HMAC-SHA256,  1 300 000: 0.21 s, 0.43 s with the retry
+	//	HMAC-SHA1,    1 300 000 (every key written today): 0.48 s
 	//
-	// So no container costs more than about 7.3 s of one core; callers that
-	// unlock keys from untrusted sources should do it off any latency-
-	// critical path and bound concurrency.
+	// So no container costs more than about 7.2 s of one core per password
+	// tried; callers that unlock keys from untrusted sources should do it
+	// off any latency-critical path and bound how many run at once.
 	MaxPBKDF2IterationsOtherPRF = PBKDF2Iterations
 
 	pbkdf2SaltSize = 20
