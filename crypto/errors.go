@@ -45,7 +45,8 @@ var (
 	ErrFileKeyDecrypt = errors.New("file key decryption failed")
 
 	// ErrInvalidFileKey reports a file key with a missing or wrongly sized
-	// key, IV or tag, or with undecodable base64.
+	// key or IV, a wrongly sized tag, or undecodable base64. A missing tag
+	// where one is needed is ErrMissingTag.
 	ErrInvalidFileKey = errors.New("invalid file key")
 
 	// ErrAuthentication reports that AES-GCM authentication failed: the

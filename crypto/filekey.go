@@ -23,7 +23,9 @@ const (
 // whose Tag is set or that one of them has already been given (also when
 // that encryption failed or is still running) with ErrFileKeyUsed: GCM
 // with a repeated key and IV leaks the XOR of the plaintexts and lets
-// anyone forge tags. Decryption needs the tag (ErrMissingTag without one).
+// anyone forge tags. The check sees this value only: a copy made before
+// the encryption started (or rebuilt from JSON) is not marked. Decryption
+// needs the tag (ErrMissingTag without one).
 type PlainFileKey struct {
 	// Version is PlainFileKeyAES256GCM or FileKeyRSA2048 ("A"); both mean
 	// AES-256-GCM with a 12-byte IV and a 16-byte tag.

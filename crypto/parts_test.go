@@ -512,3 +512,56 @@ func ExampleEncrypt() {
 	// short note <nil>
 	// true
 }
+
+// ptFlakyConn stands for an upload connection that drops after limit bytes.
+type ptFlakyConn struct{ limit, n int }
+
+func (c *ptFlakyConn) Write(p []byte) (int, error) {
+	if c.n+len(p) > c.limit {
+		return 0, errors.New("connection reset")
+	}
+	c.n += len(p)
+	return len(p), nil
+}
+
+// Retry a failed part upload by streaming the part again from its
+// re-readable source. The Parts value checks, every MiB and at the end of
+// what the failed attempt sent, that the retry repeats the same bytes, so
+// nothing but the Parts value has to be kept between attempts.
+func ExampleParts_NewPartEncrypter() {
+	fileKey, _ := crypto.GenerateFileKey()
+	file := bytes.NewReader(bytes.Repeat([]byte("DRACOON "), 1<<17)) // 1 MiB, an io.ReaderAt
+	parts, err := crypto.NewParts(fileKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	upload := func(conn io.Writer, off, n int64) (crypto.PartSum, error) {
+		pw, err := parts.NewPartEncrypter(conn, off)
+		if err != nil {
+			return crypto.PartSum{}, err
+		}
+		_, err = io.Copy(pw, io.NewSectionReader(file, off, n))
+		if cerr := pw.Close(); err == nil { // Close also after a failure
+			err = cerr
+		}
+		if err != nil {
+			return crypto.PartSum{}, err
+		}
+		return pw.Sum()
+	}
+	size := file.Size()
+	_, err = upload(&ptFlakyConn{limit: 300_000}, 0, size)
+	fmt.Println("attempt 1 failed:", err != nil)
+	var body bytes.Buffer
+	sum, err := upload(&body, 0, size)
+	fmt.Println("attempt 2:", err, body.Len())
+	if _, err := parts.SealTag([]crypto.PartSum{sum}, size); err != nil { // sets fileKey.Tag
+		log.Fatal(err)
+	}
+	plain, err := crypto.Decrypt(fileKey, body.Bytes())
+	fmt.Println(err, len(plain))
+	// Output:
+	// attempt 1 failed: true
+	// attempt 2: <nil> 1048576
+	// <nil> 1048576
+}
