@@ -51,6 +51,22 @@ type Client struct {
 	Groups *GroupsService
 	// Roles lists roles and grants or revokes them.
 	Roles *RolesService
+	// Settings holds the customer settings (CONFIG_MANAGER role).
+	Settings *SettingsService
+	// Webhooks administers the customer's webhooks (CONFIG_MANAGER role).
+	Webhooks *WebhooksService
+	// System holds the system configuration (CONFIG_MANAGER role).
+	System *SystemService
+	// EventLog reads the event log and the permission audit (LOG_AUDITOR role).
+	EventLog *EventLogService
+	// Reports manages audit reports of the separate reporting service.
+	Reports *ReportsService
+	// Branding reads and changes the tenant's branding (separate service).
+	Branding *BrandingService
+	// Provisioning manages tenants with a service token (WithServiceToken).
+	Provisioning *ProvisioningService
+
+	serviceToken string // X-Sds-Service-Token of provisioning calls
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -92,6 +108,13 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
 	c.Roles = &RolesService{client: c}
+	c.Settings = &SettingsService{client: c}
+	c.Webhooks = &WebhooksService{client: c}
+	c.System = &SystemService{client: c}
+	c.EventLog = &EventLogService{client: c}
+	c.Reports = &ReportsService{client: c}
+	c.Branding = &BrandingService{client: c}
+	c.Provisioning = &ProvisioningService{client: c}
 	return c, nil
 }
 
