@@ -319,7 +319,7 @@ func (s *ProvisioningService) DeleteCustomerAttribute(ctx context.Context, id in
 	if err := firstError(checkID("customer_id", id), checkAttributeKey(key)); err != nil {
 		return err
 	}
-	return s.send(ctx, &apiCall{method: http.MethodDelete, path: customerPath(id, "/customerAttributes/"+url.PathEscape(key))}, nil)
+	return s.send(ctx, &apiCall{method: http.MethodDelete, path: customerPath(id, "/customerAttributes/"+key)}, nil)
 }
 
 // License returns the state of the provider's license

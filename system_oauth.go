@@ -76,16 +76,12 @@ func (o *OAuthClient) Validate() error {
 	return firstError(errs...)
 }
 
-// checkClientID refuses an empty client id or one that cannot be a path
-// segment.
+// checkClientID refuses a client id that cannot be a path segment.
 func checkClientID(id string) error {
-	if err := checkNotBlank("client_id", id); err != nil {
-		return err
-	}
 	if len(id) > maxOAuthClientIDPathLength {
 		return invalid("client_id", "is longer than %d bytes", maxOAuthClientIDPathLength)
 	}
-	return nil
+	return checkPathSegment("client_id", id)
 }
 
 // OAuthClients returns the registered OAuth clients; filter and sort as in
@@ -112,7 +108,7 @@ func (s *SystemService) OAuthClient(ctx context.Context, clientID string) (*OAut
 	if err := checkClientID(clientID); err != nil {
 		return nil, err
 	}
-	return getAt[OAuthClient](ctx, s.client, oauthClientsPath+"/"+url.PathEscape(clientID))
+	return getAt[OAuthClient](ctx, s.client, oauthClientsPath+"/"+clientID)
 }
 
 // CreateOAuthClient registers an OAuth client; the answer carries the
@@ -143,7 +139,7 @@ func (s *SystemService) UpdateOAuthClient(ctx context.Context, clientID string, 
 		cp.ClientID = "" // not part of an update
 		req = &cp
 	}
-	return s.sendOAuthClient(ctx, http.MethodPut, oauthClientsPath+"/"+url.PathEscape(clientID), req)
+	return s.sendOAuthClient(ctx, http.MethodPut, oauthClientsPath+"/"+clientID, req)
 }
 
 // sendOAuthClient validates and sends a create or update request, keeping
@@ -163,5 +159,5 @@ func (s *SystemService) DeleteOAuthClient(ctx context.Context, clientID string) 
 	if err := checkClientID(clientID); err != nil {
 		return err
 	}
-	return deleteAt(ctx, s.client, oauthClientsPath+"/"+url.PathEscape(clientID))
+	return deleteAt(ctx, s.client, oauthClientsPath+"/"+clientID)
 }
