@@ -219,7 +219,10 @@ func TestSystemStoragePolicyAndOAuthEndpoints(t *testing.T) {
 				return firstError(err, expect(err == nil && p.LoginPasswordPolicies.MinLength == 12 && p.LoginPasswordPolicies.UserLockout.MaxNumberOfLoginFailures == 5, "%+v", p))
 			}},
 		{"password policy", "GET /api/v4/system/config/policies/passwords/login", fakeCall{answer: policyJSON},
-			func(t *testing.T, c *Client) error { _, err := c.System.PasswordPolicy(ctx, PasswordTypeLogin); return err }},
+			func(t *testing.T, c *Client) error {
+				_, err := c.System.PasswordPolicy(ctx, PasswordTypeLogin)
+				return err
+			}},
 		{"update password policies", "PUT /api/v4/system/config/policies/passwords", fakeCall{answer: policyJSON,
 			body: `{"loginPasswordPolicies":{"minLength":14,"numberOfArchivedPasswords":5,"userLockout":{"enabled":true,"maxNumberOfLoginFailures":3,"lockoutPeriod":15}},
 				"encryptionPasswordPolicies":{"characterRules":{"mustContainCharacters":["uppercase","special"],"numberOfCharacteristicsToEnforce":2}}}`},
@@ -294,13 +297,19 @@ func TestSystemRefusesInvalidRequests(t *testing.T) {
 			_, err := c.System.CreateActiveDirectory(ctx, &ActiveDirectoryRequest{Alias: "a", UserFilter: "f", ServerIP: "h", ServerPort: 389, ServerAdminName: "n", LDAPUsersDomain: "d"})
 			return err
 		}},
-		{"ad nil", "request", func(ctx context.Context, c *Client) error { _, err := c.System.CreateActiveDirectory(ctx, nil); return err }},
+		{"ad nil", "request", func(ctx context.Context, c *Client) error {
+			_, err := c.System.CreateActiveDirectory(ctx, nil)
+			return err
+		}},
 		{"ad port", "serverPort", func(ctx context.Context, c *Client) error {
 			_, err := c.System.UpdateActiveDirectory(ctx, 1, &ActiveDirectoryRequest{ServerPort: -1})
 			return err
 		}},
 		{"ad id", "ad_id", func(ctx context.Context, c *Client) error { return c.System.DeleteActiveDirectory(ctx, 0) }},
-		{"ad test nil", "request", func(ctx context.Context, c *Client) error { _, err := c.System.TestActiveDirectory(ctx, nil); return err }},
+		{"ad test nil", "request", func(ctx context.Context, c *Client) error {
+			_, err := c.System.TestActiveDirectory(ctx, nil)
+			return err
+		}},
 		{"idp missing scopes", "scopes", func(ctx context.Context, c *Client) error {
 			_, err := c.System.CreateOpenIDProvider(ctx, &OpenIDConfig{Name: "n", Issuer: "i", AuthorizationEndPointURL: "https://a", TokenEndPointURL: "https://t",
 				UserInfoEndPointURL: "https://u", JWKSEndPointURL: "https://j", ClientID: "c", ClientSecret: "s", MappingClaim: "m", RedirectURIs: []string{"https://r"}})
