@@ -231,7 +231,9 @@ func TestProvisioningRefusesInvalidRequests(t *testing.T) {
 			return err
 		}},
 		{"customer id", "customer_id", func(ctx context.Context, c *Client) error { return c.Provisioning.DeleteCustomer(ctx, 0) }},
-		{"attribute key", "key", func(ctx context.Context, c *Client) error { return c.Provisioning.DeleteCustomerAttribute(ctx, 1, "a/b") }},
+		{"attribute key", "key", func(ctx context.Context, c *Client) error {
+			return c.Provisioning.DeleteCustomerAttribute(ctx, 1, "a/b")
+		}},
 		{"set attributes nil", "request", func(ctx context.Context, c *Client) error {
 			_, err := c.Provisioning.SetCustomerAttributes(ctx, 1, nil)
 			return err
