@@ -66,6 +66,10 @@ type ReportFormats []string
 
 // UnmarshalJSON accepts a list of formats or a single one.
 func (f *ReportFormats) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = nil
+		return nil
+	}
 	var one string
 	if err := json.Unmarshal(b, &one); err == nil {
 		*f = ReportFormats{one}

@@ -36,10 +36,10 @@ func TestReportEndpoints(t *testing.T) {
 				return expect(l.Range.Total == 2 && r.ID == 4 && len(r.Formats) == 2 && r.Target.ID == 9 && r.Filter.Operations[0] == 7 &&
 					r.Created.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)), "%+v", l)
 			}},
-		{"single format in the answer", "GET /reporting/api/reports", fakeCall{answer: `{"pagination":{"offset":0,"limit":500,"total":1},"items":[{"id":1,"formats":"pdf"}]}`},
+		{"single format in the answer", "GET /reporting/api/reports", fakeCall{answer: `{"pagination":{"offset":0,"limit":500,"total":1},"items":[{"id":1,"formats":"pdf"},{"id":2,"formats":null}]}`},
 			func(t *testing.T, c *Client) error {
 				l, err := c.Reports.List(ctx, nil)
-				return firstError(err, expect(err == nil && len(l.Items[0].Formats) == 1 && l.Items[0].Formats[0] == ReportPDF, "%+v", l))
+				return firstError(err, expect(err == nil && len(l.Items[0].Formats) == 1 && l.Items[0].Formats[0] == ReportPDF && l.Items[1].Formats == nil, "%+v", l))
 			}},
 		{"create", "POST /reporting/api/reports", fakeCall{status: 201, answer: strings.ReplaceAll(reportJSON, "%[1]d", "4"),
 			body: `{"name":"monthly audit","type":"periodic","subType":"general-audit-report","enabled":true,"execution":{"type":"monthly","timeOfDay":"02:30:00","dayOfMonth":1},

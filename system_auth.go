@@ -226,10 +226,10 @@ func (r *OpenIDConfig) Validate() error {
 	if r.UserInfoSource != "" {
 		errs = append(errs, checkOneOf("userInfoSource", r.UserInfoSource, OpenIDUserInfoFromEndpoint, OpenIDUserInfoFromIDToken))
 	}
-	for field, u := range map[string]string{"authorizationEndPointUrl": r.AuthorizationEndPointURL, "tokenEndPointUrl": r.TokenEndPointURL,
-		"userInfoEndPointUrl": r.UserInfoEndPointURL, "jwksEndPointUrl": r.JWKSEndPointURL} {
-		if u != "" {
-			errs = append(errs, checkHTTPS(field, u))
+	for _, ep := range []struct{ field, url string }{{"authorizationEndPointUrl", r.AuthorizationEndPointURL},
+		{"tokenEndPointUrl", r.TokenEndPointURL}, {"userInfoEndPointUrl", r.UserInfoEndPointURL}, {"jwksEndPointUrl", r.JWKSEndPointURL}} {
+		if ep.url != "" {
+			errs = append(errs, checkHTTPS(ep.field, ep.url))
 		}
 	}
 	if r.UserImportGroup < 0 {

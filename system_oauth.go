@@ -10,14 +10,19 @@ import (
 // OAuth client types (OAuthClient.ClientType) and grant types
 // (OAuthClient.GrantTypes).
 const (
-	OAuthClientConfidential    = "confidential"
-	OAuthClientPublic          = "public"
-	GrantAuthorizationCode     = "authorization_code"
-	GrantClientCredentials     = "client_credentials"
-	GrantImplicit              = "implicit"
-	GrantPassword              = "password"
-	GrantRefreshToken          = "refresh_token"
-	oauthClientsPath           = systemPath + "/oauth/clients"
+	OAuthClientConfidential = "confidential"
+	OAuthClientPublic       = "public"
+	GrantAuthorizationCode  = "authorization_code"
+	GrantClientCredentials  = "client_credentials"
+	GrantImplicit           = "implicit"
+	GrantPassword           = "password"
+	GrantRefreshToken       = "refresh_token"
+)
+
+const (
+	// oauthClientsPath is the collection of OAuth clients.
+	oauthClientsPath = systemPath + "/oauth/clients"
+	// maxOAuthClientIDPathLength bounds a client id sent in a path.
 	maxOAuthClientIDPathLength = 256
 )
 
