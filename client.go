@@ -36,6 +36,8 @@ type Client struct {
 	auth authState
 	keys keyRing // unlocked user key pairs (keypairs.go)
 
+	serviceToken string // X-Sds-Service-Token of provisioning calls (provisioning.go)
+
 	// Account is the logged-in user's own account.
 	Account *AccountService
 	// Config holds the read-only configuration views for clients.
@@ -43,14 +45,6 @@ type Client struct {
 	// Public holds the unauthenticated endpoints: system information and
 	// public shares.
 	Public *PublicService
-	// Nodes holds rooms, folders and files.
-	Nodes *NodesService
-	// Users administers users (USER_MANAGER role).
-	Users *UsersService
-	// Groups administers groups (GROUP_MANAGER role).
-	Groups *GroupsService
-	// Roles lists roles and grants or revokes them.
-	Roles *RolesService
 	// Settings holds the customer settings (CONFIG_MANAGER role).
 	Settings *SettingsService
 	// Webhooks administers the customer's webhooks (CONFIG_MANAGER role).
@@ -65,8 +59,14 @@ type Client struct {
 	Branding *BrandingService
 	// Provisioning manages tenants with a service token (WithServiceToken).
 	Provisioning *ProvisioningService
-
-	serviceToken string // X-Sds-Service-Token of provisioning calls
+	// Nodes holds rooms, folders and files.
+	Nodes *NodesService
+	// Users administers users (USER_MANAGER role).
+	Users *UsersService
+	// Groups administers groups (GROUP_MANAGER role).
+	Groups *GroupsService
+	// Roles lists roles and grants or revokes them.
+	Roles *RolesService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -104,10 +104,6 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Account = &AccountService{client: c}
 	c.Config = &ConfigService{client: c}
 	c.Public = &PublicService{client: c}
-	c.Nodes = &NodesService{client: c}
-	c.Users = &UsersService{client: c}
-	c.Groups = &GroupsService{client: c}
-	c.Roles = &RolesService{client: c}
 	c.Settings = &SettingsService{client: c}
 	c.Webhooks = &WebhooksService{client: c}
 	c.System = &SystemService{client: c}
@@ -115,6 +111,10 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Reports = &ReportsService{client: c}
 	c.Branding = &BrandingService{client: c}
 	c.Provisioning = &ProvisioningService{client: c}
+	c.Nodes = &NodesService{client: c}
+	c.Users = &UsersService{client: c}
+	c.Groups = &GroupsService{client: c}
+	c.Roles = &RolesService{client: c}
 	return c, nil
 }
 

@@ -14,9 +14,10 @@ import (
 // tests: their canned responses are not the server under test, but every
 // request the client sends must be one DRACOON accepts (known operation,
 // parameters, JSON body). Requests to the reporting and branding services
-// must be one of their known operations (see serviceOperations). Failures
-// are reported with tb.Errorf; /oauth and other paths pass unchecked. When the shared test data is absent the
-// middleware passes everything through and says so once with tb.Log.
+// must be one of their known operations (serveService). Failures are
+// reported with tb.Errorf; /oauth and other paths pass unchecked. When
+// the shared test data is absent the middleware passes everything through
+// and says so once with tb.Log.
 func RequestMiddleware(tb testing.TB) func(http.Handler) http.Handler {
 	tb.Helper()
 	s, err := load(tb)
@@ -29,8 +30,11 @@ func RequestMiddleware(tb testing.TB) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			service := isServicePath(r.URL.Path)
-			if !strings.HasPrefix(r.URL.Path, "/api/") && !service {
+			if isServicePath(r.URL.Path) {
+				serveService(tb, next, w, r)
+				return
+			}
+			if !strings.HasPrefix(r.URL.Path, "/api/") {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -40,12 +44,8 @@ func RequestMiddleware(tb testing.TB) func(http.Handler) http.Handler {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			var problem string
-			if service {
-				problem = strings.Join(checkServiceRequest(r, body), "; ")
-			} else if _, _, reqErr, p := s.validateRequest(r, body); p != "" {
-				problem = p
-			} else if reqErr != nil {
+			_, _, reqErr, problem := s.validateRequest(r, body)
+			if problem == "" && reqErr != nil {
 				problem = "request breaks the document: " + reqErr.Error()
 			}
 			if problem != "" {

@@ -1,10 +1,13 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"testing"
 )
 
 // serviceOperations are the endpoints of DRACOON's separate reporting and
@@ -70,6 +73,21 @@ func checkServiceRequest(r *http.Request, body []byte) []string {
 		return []string{"request body is not valid JSON"}
 	}
 	return nil
+}
+
+// serveService checks a request to the reporting or branding service,
+// reporting problems with tb.Errorf, and passes it on to next.
+func serveService(tb testing.TB, next http.Handler, w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		tb.Errorf("contract: %s %s: reading request body: %v", r.Method, r.URL.Path, err)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	for _, problem := range checkServiceRequest(r, body) {
+		tb.Errorf("contract: %s %s: %s", r.Method, r.URL.Path, redact(problem, r, body))
+	}
+	next.ServeHTTP(w, r)
 }
 
 // checkService checks an exchange with the reporting or branding service.
