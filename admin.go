@@ -11,12 +11,6 @@ import (
 	"strings"
 )
 
-// withID returns prefix + "/" + id + suffix, the path of one object below
-// a collection.
-func withID(prefix string, id int64, suffix string) string {
-	return prefix + "/" + strconv.FormatInt(id, 10) + suffix
-}
-
 // getAt fetches path and decodes the JSON answer into a new T.
 func getAt[T any](ctx context.Context, c *Client, path string) (*T, error) {
 	return doJSON[T](ctx, c, &apiCall{method: http.MethodGet, path: path})

@@ -168,7 +168,7 @@ func (s *EventLogService) RoomEvents(ctx context.Context, roomID int64, opts *Li
 	if err := checkID("room_id", roomID); err != nil {
 		return nil, err
 	}
-	return s.listEvents(ctx, withID("/api/v4/nodes/rooms", roomID, "/events"), opts, false)
+	return s.listEvents(ctx, idPath("/api/v4/nodes/rooms", roomID, "/events"), opts, false)
 }
 
 // AllRoomEvents iterates over the events of one room

@@ -185,7 +185,7 @@ type ListCustomersOptions struct {
 
 // customerPath returns the path of one customer followed by suffix.
 func customerPath(id int64, suffix string) string {
-	return withID(provisioningPath+"/customers", id, suffix)
+	return idPath(provisioningPath+"/customers", id, suffix)
 }
 
 // ListCustomers returns one page of customers

@@ -242,7 +242,7 @@ func (s *ReportsService) Delete(ctx context.Context, id int64) error {
 	if err := checkID("report_id", id); err != nil {
 		return err
 	}
-	return deleteAt(ctx, s.client, withID(reportsPath, id, ""))
+	return deleteAt(ctx, s.client, idPath(reportsPath, id, ""))
 }
 
 // DeleteMany removes several reports (DELETE /reporting/api/reports).

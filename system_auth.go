@@ -111,7 +111,7 @@ func (s *SystemService) ActiveDirectory(ctx context.Context, id int64) (*ActiveD
 	if err := checkID("ad_id", id); err != nil {
 		return nil, err
 	}
-	return getAt[ActiveDirectoryConfig](ctx, s.client, withID(adsPath, id, ""))
+	return getAt[ActiveDirectoryConfig](ctx, s.client, idPath(adsPath, id, ""))
 }
 
 // CreateActiveDirectory adds an Active Directory configuration; alias,
@@ -132,7 +132,7 @@ func (s *SystemService) UpdateActiveDirectory(ctx context.Context, id int64, req
 	if err := checkID("ad_id", id); err != nil {
 		return nil, err
 	}
-	return sendChecked[ActiveDirectoryConfig](ctx, s.client, http.MethodPut, withID(adsPath, id, ""), req, req.secret())
+	return sendChecked[ActiveDirectoryConfig](ctx, s.client, http.MethodPut, idPath(adsPath, id, ""), req, req.secret())
 }
 
 // DeleteActiveDirectory removes an Active Directory configuration
@@ -141,7 +141,7 @@ func (s *SystemService) DeleteActiveDirectory(ctx context.Context, id int64) err
 	if err := checkID("ad_id", id); err != nil {
 		return err
 	}
-	return deleteAt(ctx, s.client, withID(adsPath, id, ""))
+	return deleteAt(ctx, s.client, idPath(adsPath, id, ""))
 }
 
 // TestActiveDirectory checks that DRACOON can reach and log in to an
@@ -272,7 +272,7 @@ func (s *SystemService) OpenIDProvider(ctx context.Context, id int64) (*OpenIDCo
 	if err := checkID("idp_id", id); err != nil {
 		return nil, err
 	}
-	return getAt[OpenIDConfig](ctx, s.client, withID(idpsPath, id, ""))
+	return getAt[OpenIDConfig](ctx, s.client, idPath(idpsPath, id, ""))
 }
 
 // CreateOpenIDProvider adds an OpenID Connect provider
@@ -295,7 +295,7 @@ func (s *SystemService) UpdateOpenIDProvider(ctx context.Context, id int64, req 
 	if req != nil && req.ID != 0 {
 		return nil, invalid("id", "is set by the server; pass the id as an argument")
 	}
-	return sendChecked[OpenIDConfig](ctx, s.client, http.MethodPut, withID(idpsPath, id, ""), req, req.secret())
+	return sendChecked[OpenIDConfig](ctx, s.client, http.MethodPut, idPath(idpsPath, id, ""), req, req.secret())
 }
 
 // DeleteOpenIDProvider removes an OpenID Connect provider
@@ -304,7 +304,7 @@ func (s *SystemService) DeleteOpenIDProvider(ctx context.Context, id int64) erro
 	if err := checkID("idp_id", id); err != nil {
 		return err
 	}
-	return deleteAt(ctx, s.client, withID(idpsPath, id, ""))
+	return deleteAt(ctx, s.client, idPath(idpsPath, id, ""))
 }
 
 // secret returns the client secret of the request ("" for nil).

@@ -107,7 +107,7 @@ func (s *SystemService) S3Tag(ctx context.Context, id int64) (*S3Tag, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return getAt[S3Tag](ctx, s.client, withID(s3Path+"/tags", id, ""))
+	return getAt[S3Tag](ctx, s.client, idPath(s3Path+"/tags", id, ""))
 }
 
 // CreateS3Tag adds an S3 tag
@@ -122,5 +122,5 @@ func (s *SystemService) DeleteS3Tag(ctx context.Context, id int64) error {
 	if err := checkID("id", id); err != nil {
 		return err
 	}
-	return deleteAt(ctx, s.client, withID(s3Path+"/tags", id, ""))
+	return deleteAt(ctx, s.client, idPath(s3Path+"/tags", id, ""))
 }

@@ -131,7 +131,7 @@ func (w webhookEndpoints) get(ctx context.Context, id int64) (*Webhook, error) {
 	if err := checkID("webhook_id", id); err != nil {
 		return nil, err
 	}
-	return sendFor[Webhook](ctx, w.send, &apiCall{method: http.MethodGet, path: withID(w.base, id, "")})
+	return sendFor[Webhook](ctx, w.send, &apiCall{method: http.MethodGet, path: idPath(w.base, id, "")})
 }
 
 func (w webhookEndpoints) create(ctx context.Context, req *CreateWebhookRequest) (*Webhook, error) {
@@ -145,7 +145,7 @@ func (w webhookEndpoints) update(ctx context.Context, id int64, req *UpdateWebho
 	if err := firstError(checkID("webhook_id", id), validate(req)); err != nil {
 		return nil, err
 	}
-	call := &apiCall{method: http.MethodPut, path: withID(w.base, id, ""), jsonBody: req}
+	call := &apiCall{method: http.MethodPut, path: idPath(w.base, id, ""), jsonBody: req}
 	if req.Secret != nil {
 		call.secrets = []string{*req.Secret}
 	}
@@ -156,14 +156,14 @@ func (w webhookEndpoints) delete(ctx context.Context, id int64) error {
 	if err := checkID("webhook_id", id); err != nil {
 		return err
 	}
-	return w.send(ctx, &apiCall{method: http.MethodDelete, path: withID(w.base, id, "")}, nil)
+	return w.send(ctx, &apiCall{method: http.MethodDelete, path: idPath(w.base, id, "")}, nil)
 }
 
 func (w webhookEndpoints) resetLifetime(ctx context.Context, id int64) (*Webhook, error) {
 	if err := checkID("webhook_id", id); err != nil {
 		return nil, err
 	}
-	return sendFor[Webhook](ctx, w.send, &apiCall{method: http.MethodPost, path: withID(w.base, id, "/reset_lifetime"), idempotent: true})
+	return sendFor[Webhook](ctx, w.send, &apiCall{method: http.MethodPost, path: idPath(w.base, id, "/reset_lifetime"), idempotent: true})
 }
 
 func (w webhookEndpoints) eventTypes(ctx context.Context) (*EventTypes, error) {
