@@ -36,13 +36,23 @@ const EnvControlToken = "DRACOON_EMULATOR_CONTROL_TOKEN"
 // shutdownTimeout bounds the graceful shutdown.
 const shutdownTimeout = 5 * time.Second
 
+// UsageError is a mistake in the command line (an unknown flag, a bad
+// value, a stray argument), as opposed to a failure to serve.
+type UsageError struct{ Err error }
+
+// Error is the flag package's message.
+func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the flag error.
+func (e *UsageError) Unwrap() error { return e.Err }
+
 // Run parses the emulator's flags from args, starts the emulator and
 // serves until ctx is done. name is the command name shown in usage
 // messages; getenv reads the environment (os.Getenv in a program).
 // With -h or --help it prints the flags and returns flag.ErrHelp.
 func Run(ctx context.Context, name string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // a mistake is reported in one line; -h prints the flags
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	password := fs.String("admin-password", "", "admin password (default $"+EnvAdminPassword+", else random)")
 	s3 := fs.Bool("s3", true, "report S3 as the storage back end")
@@ -56,10 +66,16 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	progressTimeout := fs.Duration("progress-timeout", emulator.DefaultProgressTimeout, "time a single body read or response write may stall")
 	verbose := fs.Bool("v", false, "log every request (method, path, status) on stderr")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprintf(stderr, "Usage of %s:\n", name)
+			fs.PrintDefaults()
+			return err
+		}
+		return &UsageError{err}
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+		return &UsageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
 	}
 	if *password == "" {
 		*password = getenv(EnvAdminPassword)
