@@ -182,11 +182,13 @@ type table struct {
 // add appends a row.
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
-// writeText writes the table as aligned columns with a header line.
+// writeText writes the table as aligned columns under a header line in
+// capitals ("user_name" becomes "USER NAME").
 func (t *table) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(t.header) > 0 {
-		fmt.Fprintln(tw, strings.Join(t.header, "\t"))
+		h := strings.ToUpper(strings.ReplaceAll(strings.Join(t.header, "\t"), "_", " "))
+		fmt.Fprintln(tw, h)
 	}
 	for _, r := range t.rows {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))

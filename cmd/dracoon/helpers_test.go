@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -164,8 +165,12 @@ func (h *harness) noSecrets(r result) {
 	}
 }
 
-// normalize replaces the server's varying address.
+// randomUUID matches the emulator's random avatar and tenant ids.
+var randomUUID = regexp.MustCompile(`"(avatarUuid|tenantUuid)": "[0-9a-f-]+"`)
+
+// normalize replaces the server's varying address and random ids.
 func (h *harness) normalize(s string) string {
+	s = randomUUID.ReplaceAllString(s, `"$1": "UUID"`)
 	s = strings.ReplaceAll(s, h.srv.URL, "http://HOST")
 	return strings.ReplaceAll(s, strings.TrimPrefix(h.srv.URL, "http://"), "HOST")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dracoon-go/dracoon/crypto"
 	"github.com/spf13/cobra"
@@ -69,8 +70,8 @@ func (a *app) keypairCreateCmd() *cobra.Command {
 // keyPairInfo is what keypair show tells about a key pair: never the
 // private key.
 type keyPairInfo struct {
-	Version   string `json:"version"`
-	CreatedAt string `json:"createdAt,omitempty"`
+	Version   string    `json:"version"`
+	CreatedAt time.Time `json:"createdAt,omitzero"`
 	PublicKey string `json:"publicKey,omitempty"`
 }
 
@@ -95,12 +96,12 @@ func (a *app) keypairShowCmd() *cobra.Command {
 			t := &table{header: []string{"VERSION", "CREATED"}}
 			for _, kp := range kps {
 				pk := kp.PublicKeyContainer
-				info := keyPairInfo{Version: string(pk.Version), CreatedAt: formatTime(pk.CreatedAt)}
+				info := keyPairInfo{Version: string(pk.Version), CreatedAt: pk.CreatedAt}
 				if pem {
 					info.PublicKey = pk.PublicKey
 				}
 				infos = append(infos, info)
-				t.add(info.Version, info.CreatedAt)
+				t.add(info.Version, formatTime(info.CreatedAt))
 			}
 			if len(kps) == 0 && !a.jsonOut {
 				a.infof("no key pair")
