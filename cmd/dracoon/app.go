@@ -222,7 +222,6 @@ func (a *app) output(v any, t *table, asCSV bool) error {
 	return t.writeText(a.stdout)
 }
 
-
 // argRange wants between lo and hi arguments, shown as usage.
 func argRange(lo, hi int, usage string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {

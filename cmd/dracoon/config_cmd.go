@@ -94,11 +94,11 @@ func (a *app) targetStore(arg string) (target, secretStore, error) {
 
 // systemInfo is what config system-info shows.
 type systemInfo struct {
-	System   *dracoon.SystemInfo              `json:"system"`
-	AD       []dracoon.ActiveDirectory        `json:"activeDirectories"`
-	OpenID   []dracoon.OpenIDProvider         `json:"openIdProviders"`
-	Customer *dracoon.CustomerData            `json:"customer"`
-	Crypto   bool                             `json:"cryptoEnabled"`
+	System   *dracoon.SystemInfo               `json:"system"`
+	AD       []dracoon.ActiveDirectory         `json:"activeDirectories"`
+	OpenID   []dracoon.OpenIDProvider          `json:"openIdProviders"`
+	Customer *dracoon.CustomerData             `json:"customer"`
+	Crypto   bool                              `json:"cryptoEnabled"`
 	Infra    *dracoon.InfrastructureProperties `json:"infrastructure"`
 }
 

@@ -72,7 +72,7 @@ func (a *app) keypairCreateCmd() *cobra.Command {
 type keyPairInfo struct {
 	Version   string    `json:"version"`
 	CreatedAt time.Time `json:"createdAt,omitzero"`
-	PublicKey string `json:"publicKey,omitempty"`
+	PublicKey string    `json:"publicKey,omitempty"`
 }
 
 // keypairShowCmd lists the own key pairs.
@@ -164,4 +164,3 @@ func (a *app) keypairDeleteCmd() *cobra.Command {
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	return cmd
 }
-
