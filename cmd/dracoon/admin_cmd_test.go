@@ -119,3 +119,17 @@ func TestSystemInfo(t *testing.T) {
 	golden(t, "system_info.txt", h.ok("config", "system-info", h.target("")))
 	golden(t, "system_info.json", h.normalize(h.ok("config", "system-info", "--json", h.target(""))))
 }
+
+func TestUsersEnforceMFA(t *testing.T) {
+	h := newHarness(t)
+	seedUsers(t, h) // bob (in Sales, group 1), carol
+	host := h.target("")
+	golden(t, "users_enforce_mfa_group.txt", h.ok("users", "enforce-mfa", "--group-id", "1", host))
+	golden(t, "users_enforce_mfa.json", h.ok("users", "enforce-mfa", "--json", "--auth-method", "local", "--filter", "userName:cn:o", host))
+	for login, want := range map[string]string{"bob": "true", "carol": "true", "admin": "false"} {
+		if out := h.ok("users", "info", host, login); !strings.Contains(out, "MFA enforced  "+want+"\n") {
+			t.Errorf("%s: MFA enforced should be %s:\n%s", login, want, out)
+		}
+	}
+	h.fails(exitUsage, []string{"unknown authentication method"}, "users", "enforce-mfa", "--auth-method", "kerberos", host)
+}

@@ -59,7 +59,7 @@ func TestLoginErrors(t *testing.T) {
 	checkFailure(t, r, exitUsage, []string{"no credentials", envUsername, envPassword}, nil)
 	// A wrong password: DRACOON's answer, in one line.
 	r = h.runEnv([]string{envUsername + "=admin", envPassword + "=wrong-password"}, "ls", host)
-	checkFailure(t, r, exitFailure, []string{"login as admin", "401", "invalid_grant"}, nil)
+	checkFailure(t, r, exitFailure, []string{"login as admin", "invalid_grant", "Bad credentials"}, nil)
 	if strings.Contains(r.stderr, "wrong-password") {
 		t.Errorf("the error shows the password: %q", r.stderr)
 	}

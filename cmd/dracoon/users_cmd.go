@@ -60,7 +60,7 @@ func (a *app) noteTruncated(shown int, total int64) {
 // usersCmd groups the user commands.
 func (a *app) usersCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "users", Short: "List, create, import, show and delete users"}
-	cmd.AddCommand(a.usersLsCmd(), a.usersCreateCmd(), a.usersImportCmd(), a.usersRmCmd(), a.usersInfoCmd())
+	cmd.AddCommand(a.usersLsCmd(), a.usersCreateCmd(), a.usersImportCmd(), a.usersRmCmd(), a.usersInfoCmd(), a.usersEnforceMFACmd())
 	return cmd
 }
 
@@ -102,10 +102,11 @@ func nonNil[T any](s []T) []T {
 
 // usersTable is the user listing's table and CSV.
 func usersTable(users []dracoon.User) *table {
-	t := &table{header: []string{"id", "user_name", "first_name", "last_name", "email", "is_locked", "mfa_enforced", "expire_at"}}
+	// The list of DRACOON 4.26 carries no MFA state; users info shows it.
+	t := &table{header: []string{"id", "user_name", "first_name", "last_name", "email", "is_locked", "expire_at"}}
 	for _, u := range users {
 		t.add(strconv.FormatInt(u.ID, 10), u.UserName, u.FirstName, u.LastName, u.Email,
-			strconv.FormatBool(u.IsLocked), strconv.FormatBool(u.IsMFAEnforced), formatTime(u.ExpireAt))
+			strconv.FormatBool(u.IsLocked), formatTime(u.ExpireAt))
 	}
 	return t
 }
