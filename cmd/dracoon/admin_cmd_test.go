@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dracoon-go/dracoon"
 	"github.com/dracoon-go/dracoon/dracoontest"
 )
 
@@ -45,13 +46,14 @@ func TestUsersImport(t *testing.T) {
 	csvText := "email,last_name,login,first_name,oidc_id,mfa_enforced\n" +
 		"fred@example.com,Flint,,Fred,,\n" +
 		"gina@example.com,Grey,gina,Gina,,true\n" +
-		"not-an-address,Hill,,Hank,,\n"
+		"not-an-address,Hill,,Hank,,\n" +
+		"olaf@example.com,Olsen,olaf,Olaf,1,\n"
 	file := filepath.Join(t.TempDir(), "users.csv")
 	if err := os.WriteFile(file, []byte(csvText), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r := h.run("users", "import", h.target(""), file)
-	if r.code != exitFailure || r.stderr != "dracoon: 1 of 3 users not imported\n" {
+	if r.code != exitFailure || r.stderr != "dracoon: 1 of 4 users not imported\n" {
 		t.Fatalf("import: exit %d, stderr %q", r.code, r.stderr)
 	}
 	golden(t, "users_import.txt", r.stdout)
@@ -60,6 +62,9 @@ func TestUsersImport(t *testing.T) {
 		t.Errorf("gina has no enforced MFA:\n%s", info)
 	}
 	h.ok("users", "info", h.target(""), "fred@example.com") // login defaults to the e-mail
+	if info := h.ok("users", "info", h.target(""), "olaf"); !strings.Contains(info, "auth method   openid") {
+		t.Errorf("olaf (oidc_id 1) is not an OpenID user:\n%s", info)
+	}
 	// From stdin, as JSON.
 	h.stdin = "first_name,last_name,email\nIda,Ito,ida@example.com\n"
 	golden(t, "users_import.json", h.ok("users", "import", "--json", h.target(""), "-"))
@@ -132,4 +137,45 @@ func TestUsersEnforceMFA(t *testing.T) {
 		}
 	}
 	h.fails(exitUsage, []string{"unknown authentication method"}, "users", "enforce-mfa", "--auth-method", "kerberos", host)
+}
+
+func TestUsersSwitchAuthAndInvite(t *testing.T) {
+	h := newHarness(t)
+	seedUsers(t, h)
+	host := h.target("")
+	golden(t, "users_switch_auth.txt", h.ok("users", "switch-auth", "--current-method", "local", "--new-method", "openid",
+		"--new-oidc-id", "1", "--login", "firstname.lastname", "--filter", "userName:cn:o", host))
+	if out := h.ok("users", "info", host, "carol"); !strings.Contains(out, "auth method   openid") {
+		t.Errorf("carol not switched:\n%s", out)
+	}
+	if out := h.ok("users", "info", host, "admin"); !strings.Contains(out, "auth method   basic") {
+		t.Errorf("admin switched:\n%s", out)
+	}
+	h.fails(exitUsage, []string{"needs --new-oidc-id"}, "users", "switch-auth", "--current-method", "local", "--new-method", "openid", host)
+	h.fails(exitUsage, []string{"--current-method and --new-method"}, "users", "switch-auth", host)
+
+	projects := must[int64](t)(h.srv.CreateRoom("Projects", nil))
+	must[int64](t)(h.srv.CreateFolder(projects, "Docs"))
+	golden(t, "users_invite.txt", h.ok("users", "invite", "-f", "Gus", "-l", "Guest", "-e", "gus@example.com", h.target("/Projects/Docs")))
+	c := must[*dracoon.Client](t)(dracoon.New(h.srv.URL))
+	if err := c.Connect(t.Context(), dracoon.PasswordFlow(h.srv.AdminLogin, testAdminPassword)); err != nil {
+		t.Fatal(err)
+	}
+	granted := false
+	for ru, err := range c.Rooms.AllUsers(t.Context(), projects, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ru.UserInfo.UserName == "gus@example.com" {
+			granted = ru.IsGranted && ru.Permissions != nil && ru.Permissions.Read && !ru.Permissions.Create && !ru.Permissions.Manage
+		}
+	}
+	if !granted {
+		t.Error("the guest has no read-only permission in the room above the folder")
+	}
+	// OpenID users by --oidc-id.
+	h.ok("users", "create", "-f", "Olga", "-l", "Oidc", "-e", "olga@example.com", "--login", "olga", "--oidc-id", "1", host)
+	if out := h.ok("users", "info", host, "olga"); !strings.Contains(out, "auth method   openid") {
+		t.Errorf("olga is not an OpenID user:\n%s", out)
+	}
 }

@@ -28,6 +28,9 @@ func (a *app) demoCmd() *cobra.Command {
 			"emulated tenant, as on DRACOON Cloud; --crypto=false turns it off.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.jsonOut {
+				return usagef("demo tells a story in text; it has no --json output")
+			}
 			return runDemo(cmd.Context(), a, adminPassword, cryptoOn)
 		},
 	}

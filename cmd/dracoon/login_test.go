@@ -78,6 +78,23 @@ func TestLoginErrors(t *testing.T) {
 	}
 }
 
+func TestDebugLogsWithoutSecrets(t *testing.T) {
+	h := newHarness(t)
+	must[int64](t)(h.srv.CreateRoom("Logged", nil))
+	env := append(h.env, envEncryptionPassword+"="+testEncryptionPassword)
+	r := h.runEnv(env, "--debug", "ls", h.target("/Logged/"))
+	if r.code != 0 || !strings.Contains(r.stderr, "level=DEBUG") || !strings.Contains(r.stderr, "/oauth/token") || !strings.Contains(r.stderr, "/api/v4/nodes") {
+		t.Fatalf("no debug log: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "Bearer") || strings.Contains(r.stderr, "Basic ") {
+		t.Errorf("the log holds an Authorization header:\n%s", r.stderr)
+	}
+	if r := h.run("ls", h.target("/Logged/")); r.stderr != "" {
+		t.Errorf("without --debug, stderr is %q", r.stderr)
+	}
+	// noSecrets (in runEnv) has checked both outputs for the passwords.
+}
+
 func TestAuthorizationCodeLoginStoresRefreshToken(t *testing.T) {
 	h := newHarness(t)
 	env := []string{envClientID + "=" + h.srv.ClientID, envClientSecret + "=" + h.srv.ClientSecret}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/dracoon-go/dracoon"
 	"github.com/spf13/cobra"
@@ -117,7 +118,7 @@ func (a *app) enforceMFA(ctx context.Context, c *dracoon.Client, ids []int64, me
 			r.Result = "enforced"
 			if _, err := c.Users.Update(ctx, id, &dracoon.UpdateUserRequest{MFAConfig: &dracoon.MFAConfig{MFAEnforced: true}}); err != nil {
 				failed++
-				r.Result = "failed: " + errorLine(err)[len("dracoon: "):]
+				r.Result = "failed: " + strings.TrimPrefix(errorLine(err), "dracoon: ")
 			}
 		}
 		results = append(results, r)
