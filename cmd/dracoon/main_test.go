@@ -11,9 +11,12 @@ import (
 )
 
 // runArgs runs the CLI without environment, terminal or input.
-func runArgs(args ...string) result {
+func runArgs(args ...string) result { return runArgsEnv(nil, args...) }
+
+// runArgsEnv runs the CLI with env, without terminal or input.
+func runArgsEnv(env []string, args ...string) result {
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, nil, strings.NewReader(""), &out, &errOut)
+	code := run(context.Background(), args, env, strings.NewReader(""), &out, &errOut)
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
@@ -82,7 +85,10 @@ func TestVersionAndUsageErrors(t *testing.T) {
 		{[]string{"emulator", "--bogus"}, "bogus"},
 		{[]string{"users", "info", "example.com", "a", "b"}, "usage"},
 	} {
-		r := runArgs(tc.args...)
+		// The file store in a temporary directory: no test reads the
+		// user's own credentials.
+		env := []string{envCredentialStore + "=file", envConfigDir + "=" + t.TempDir()}
+		r := runArgsEnv(env, tc.args...)
 		checkFailure(t, r, exitUsage, []string{tc.want}, tc.args)
 	}
 }
