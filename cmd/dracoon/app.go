@@ -231,3 +231,21 @@ func argRange(lo, hi int, usage string) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// commandGroup returns a command that only holds subcommands: alone it
+// shows its help, with an unknown subcommand it is a usage error.
+func commandGroup(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(subs...)
+	return cmd
+}

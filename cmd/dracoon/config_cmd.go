@@ -14,13 +14,9 @@ import (
 
 // configCmd groups the stored-credential and system commands.
 func (a *app) configCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "config", Short: "Stored credentials and system information"}
-	auth := &cobra.Command{Use: "auth", Short: "The refresh token stored for an instance"}
-	auth.AddCommand(a.storedSecretCmds("refresh token", refreshTokenKey)...)
-	cr := &cobra.Command{Use: "crypto", Short: "The encryption password stored for an instance"}
-	cr.AddCommand(a.storedSecretCmds("encryption password", encryptionPasswordKey)...)
-	cmd.AddCommand(auth, cr, a.systemInfoCmd())
-	return cmd
+	auth := commandGroup("auth", "The refresh token stored for an instance", a.storedSecretCmds("refresh token", refreshTokenKey)...)
+	cr := commandGroup("crypto", "The encryption password stored for an instance", a.storedSecretCmds("encryption password", encryptionPasswordKey)...)
+	return commandGroup("config", "Stored credentials and system information", auth, cr, a.systemInfoCmd())
 }
 
 // storedSecret is what config auth/crypto ls reports: never the secret.

@@ -12,11 +12,9 @@ import (
 
 // groupsCmd groups the group commands.
 func (a *app) groupsCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "groups", Short: "List, create and delete groups and list their members"}
-	users := &cobra.Command{Use: "users", Short: "Group members"}
-	users.AddCommand(a.groupUsersLsCmd())
-	cmd.AddCommand(a.groupsLsCmd(), a.groupsCreateCmd(), a.groupsRmCmd(), users)
-	return cmd
+	users := commandGroup("users", "Group members", a.groupUsersLsCmd())
+	return commandGroup("groups", "List, create and delete groups and list their members",
+		a.groupsLsCmd(), a.groupsCreateCmd(), a.groupsRmCmd(), users)
 }
 
 // groupsLsCmd lists groups.

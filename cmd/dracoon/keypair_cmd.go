@@ -22,9 +22,8 @@ func keyPairVersion(s string) (crypto.KeyPairVersion, error) {
 
 // keypairCmd groups the key pair commands.
 func (a *app) keypairCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "keypair", Short: "Create, show or delete your key pair for client-side encryption"}
-	cmd.AddCommand(a.keypairCreateCmd(), a.keypairShowCmd(), a.keypairDeleteCmd())
-	return cmd
+	return commandGroup("keypair", "Create, show or delete your key pair for client-side encryption",
+		a.keypairCreateCmd(), a.keypairShowCmd(), a.keypairDeleteCmd())
 }
 
 // keypairCreateCmd creates a key pair protected by the encryption password.

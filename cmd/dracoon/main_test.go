@@ -84,6 +84,8 @@ func TestVersionAndUsageErrors(t *testing.T) {
 		{[]string{"ls", "example.com/Room"}, "DRACOON_USERNAME"},
 		{[]string{"emulator", "--bogus"}, "bogus"},
 		{[]string{"users", "info", "example.com", "a", "b"}, "usage"},
+		{[]string{"users", "bogus"}, `unknown command "bogus" for "dracoon users"`},
+		{[]string{"config", "auth", "bogus"}, `unknown command "bogus"`},
 	} {
 		// The file store in a temporary directory: no test reads the
 		// user's own credentials.

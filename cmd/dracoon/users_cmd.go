@@ -59,9 +59,9 @@ func (a *app) noteTruncated(shown int, total int64) {
 
 // usersCmd groups the user commands.
 func (a *app) usersCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "users", Short: "List, create, import, show and delete users"}
-	cmd.AddCommand(a.usersLsCmd(), a.usersCreateCmd(), a.usersImportCmd(), a.usersRmCmd(), a.usersInfoCmd(), a.usersEnforceMFACmd(), a.usersSwitchAuthCmd(), a.usersInviteCmd())
-	return cmd
+	return commandGroup("users", "List, create, import, show and delete users",
+		a.usersLsCmd(), a.usersCreateCmd(), a.usersImportCmd(), a.usersRmCmd(), a.usersInfoCmd(),
+		a.usersEnforceMFACmd(), a.usersSwitchAuthCmd(), a.usersInviteCmd())
 }
 
 // usersLsCmd lists users.
