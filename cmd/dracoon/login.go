@@ -54,7 +54,7 @@ func (a *app) secret(flag, env, prompt string) (string, error) {
 	return v, nil
 }
 
-// secretStore opens the credential store on first use.
+// secrets opens the credential store on first use.
 func (a *app) secrets() (secretStore, error) {
 	if a.store == nil {
 		s, err := a.openStore()

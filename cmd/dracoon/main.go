@@ -57,7 +57,10 @@ func run(ctx context.Context, args, env []string, stdin io.Reader, stdout, stder
 // (exit code 2) rather than a failure of the operation.
 type usageError struct{ err error }
 
+// Error is the underlying message.
 func (e *usageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *usageError) Unwrap() error { return e.err }
 
 // usagef returns a usage error.

@@ -37,8 +37,10 @@ type secretStore interface {
 	Where() string
 }
 
-// refreshTokenKey and encryptionPasswordKey name a host's secrets.
-func refreshTokenKey(host string) string       { return "refresh-token/" + host }
+// refreshTokenKey names a host's refresh token.
+func refreshTokenKey(host string) string { return "refresh-token/" + host }
+
+// encryptionPasswordKey names a host's encryption password.
 func encryptionPasswordKey(host string) string { return "encryption-password/" + host }
 
 // defaultStore returns the OS keyring when it answers, else the 0600 file
