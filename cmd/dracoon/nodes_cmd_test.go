@@ -26,6 +26,9 @@ func seedTree(t *testing.T, h *harness) (projects int64) {
 func TestLs(t *testing.T) {
 	h := newHarness(t)
 	seedTree(t, h)
+	// A room only bob administers: the admin sees it with --managed only.
+	bob := must[int64](t)(h.srv.AddUser("bob", "Bob-Pa55-word!x"))
+	must[int64](t)(h.srv.CreateRoom("Hidden", &dracoontest.RoomOptions{AdminIDs: []int64{bob}}))
 	for _, tc := range []struct {
 		golden string
 		args   []string
