@@ -110,7 +110,7 @@ func seedRecordedTree(t *testing.T, srv *dracoontest.Server, scenario string) {
 			mustFolder(t, srv, room, name)
 		}
 	}
-	if _, err := srv.AddGroup("group-1", srv.AdminID); err != nil {
+	if _, err := srv.CreateGroup("group-1", []int64{srv.AdminID}); err != nil {
 		t.Fatal(err)
 	}
 	tk := login(t, srv).Access

@@ -155,7 +155,7 @@ func (e *Emulator) handleConfigRoom(w http.ResponseWriter, r *http.Request) {
 	for _, id := range req.AdminGroupIDs {
 		groups[id] = fullPerms()
 	}
-	if !inherit && !st.hasAdmin(users, groups) {
+	if !inherit && !st.hasAdmin(users, groups, 0, 0) {
 		writeError(w, errNeedAdmin)
 		return
 	}
