@@ -58,8 +58,7 @@ func (st *state) canDelete(n *node, uid int64) bool {
 		return st.permissions(n, uid).Delete
 	}
 	if n.parentID == 0 {
-		u := st.users[uid]
-		return roomManagerDeletesTopLevelRooms && u != nil && u.hasRole(roleRoomManager)
+		return roomManagerDeletesTopLevelRooms && st.hasRole(uid, roleRoomManager)
 	}
 	return st.permissions(st.nodes[n.parentID], uid).Delete
 }
