@@ -49,11 +49,7 @@ type scenario struct {
 func newScenario(t *testing.T, opts ...dracoontest.Option) *scenario {
 	t.Helper()
 	rc := &requestCounter{}
-	srv := newEmulator(t, append(opts, dracoontest.WithMiddleware(rc.middleware))...)
-	c := emulatorClient(t, srv)
-	if err := c.Connect(t.Context(), PasswordFlow(srv.AdminLogin, srv.AdminPassword)); err != nil {
-		t.Fatal(err)
-	}
+	srv, c := adminOnEmulator(t, append(opts, dracoontest.WithMiddleware(rc.middleware))...)
 	return &scenario{t: t, srv: srv, admin: c, count: rc}
 }
 
