@@ -50,6 +50,11 @@ const EnvAdminPassword = "DRACOON_EMULATOR_ADMIN_PASSWORD"
 // token (default: random per run).
 const EnvControlToken = "DRACOON_EMULATOR_CONTROL_TOKEN"
 
+// EnvServiceToken names the environment variable that fixes the
+// provisioning service token (X-Sds-Service-Token); a random one is
+// generated otherwise.
+const EnvServiceToken = "DRACOON_EMULATOR_SERVICE_TOKEN"
+
 // shutdownTimeout bounds the graceful shutdown.
 const shutdownTimeout = 5 * time.Second
 
@@ -113,6 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Logger:                logger,
 		ExternalURL:           base,
 		ControlToken:          os.Getenv(EnvControlToken),
+		ServiceToken:          os.Getenv(EnvServiceToken),
 	})
 	if err != nil {
 		ln.Close()
@@ -132,6 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	id, secret := emu.ConfidentialClient()
 	fmt.Fprintf(stderr, "OAuth clients: %q (public, empty secret) and %q with secret %s\n", emulator.PublicClientID, id, secret)
 	fmt.Fprintf(stderr, "control token for %s/_emulator/* (Authorization: Bearer <token>): %s\n", emu.ExternalURL(), emu.ControlToken())
+	fmt.Fprintf(stderr, "provisioning service token (X-Sds-Service-Token): %s\n", emu.ServiceToken())
 	if _, err := fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr()); err != nil {
 		ln.Close()
 		return err
@@ -146,6 +153,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	defer emu.Close() // stops webhook deliveries
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -111,6 +111,18 @@ type Config struct {
 	// code for that user.
 	AutoApproveLogin string
 
+	// ServiceToken authenticates the provisioning (tenant) API: requests
+	// must send it in the X-Sds-Service-Token header. When empty a random
+	// token is generated; ServiceToken reports it.
+	ServiceToken string
+
+	// WebhookClient posts webhook deliveries (default: a client with a
+	// 30 s timeout). Tests use it to reach an httptest TLS server.
+	WebhookClient *http.Client
+	// WebhookRetryBackoff is the wait before the first retry of a failed
+	// webhook delivery; it doubles per retry (default 1 s).
+	WebhookRetryBackoff time.Duration
+
 	// APIVersion is reported as restApiVersion and sdsServerVersion by
 	// GET /public/software/version (default "4.26.7", the API document the
 	// emulator follows).
@@ -134,6 +146,8 @@ type Emulator struct {
 	// externalHost is ExternalURL's host (with port), "" when unset.
 	externalHost string
 	faults       *faultSet
+	serviceToken string
+	delivery     *deliverer
 	handler      http.Handler
 	router       chi.Router // the API router, for Allow headers and route listings
 
@@ -193,6 +207,18 @@ func New(cfg Config) (*Emulator, error) {
 	if e.controlToken == "" {
 		e.controlToken = randomString(32)
 	}
+	e.serviceToken = cfg.ServiceToken
+	if e.serviceToken == "" {
+		e.serviceToken = randomString(32)
+	}
+	if cfg.WebhookClient == nil {
+		cfg.WebhookClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.WebhookRetryBackoff <= 0 {
+		cfg.WebhookRetryBackoff = time.Second
+	}
+	e.delivery = &deliverer{queue: make(chan delivery, webhookQueueSize), done: make(chan struct{}),
+		client: cfg.WebhookClient, backoff: cfg.WebhookRetryBackoff}
 	if cfg.ExternalURL != "" {
 		u, _ := url.Parse(cfg.ExternalURL)
 		e.externalHost = u.Host

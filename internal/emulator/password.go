@@ -56,7 +56,7 @@ func (e *Emulator) handleChangePassword(w http.ResponseWriter, r *http.Request) 
 		writeError(w, errNotAuthorized)
 		return
 	}
-	if err := checkPassword(req.NewPassword); err != nil || req.NewPassword == req.OldPassword {
+	if err := e.st.checkPassword(req.NewPassword, u.login, u.firstName, u.lastName, u.email); err != nil || req.NewPassword == req.OldPassword {
 		writeError(w, errPasswordNotSecure)
 		return
 	}

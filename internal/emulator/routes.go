@@ -23,6 +23,10 @@ func (e *Emulator) routes() http.Handler {
 	r.Get("/oauth/callback", e.handleCallback)
 	r.Post("/oauth/revoke", e.handleRevoke)
 
+	// Reporting and branding services (own authentication groups).
+	e.reportRoutes(r)
+	e.brandingRoutes(r)
+
 	r.Route("/api/v4", func(r chi.Router) {
 		// Unauthenticated.
 		r.Get("/auth/ping", produces(mediaText, e.handleAuthPing))
@@ -31,6 +35,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
+		e.provisioningRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -39,6 +44,7 @@ func (e *Emulator) routes() http.Handler {
 			e.configRoutes(r)
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
+			e.systemAdminRoutes(r)
 		})
 	})
 

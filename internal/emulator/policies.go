@@ -1,0 +1,336 @@
+package emulator
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// Password policies: GET|PUT /system/config/policies/passwords,
+// GET …/{password_type}, POST …/enforce_change. The same state answers
+// GET /config/info/policies/passwords (config.go) and is what
+// checkPassword enforces when users are created and passwords changed.
+
+// passwordPolicies is PasswordPoliciesConfig, kept as its JSON shape.
+type passwordPolicies = passwordPoliciesJSON
+
+// defaultPasswordPolicies are the policies of a new tenant: at least 8
+// characters, no character rules.
+func defaultPasswordPolicies(now time.Time, adminID int64) passwordPolicies {
+	rules := characterRulesJSON{MustContainCharacters: []string{"none"}}
+	by := userInfoJSON{ID: adminID} // filled in on read (policyJSON)
+	return passwordPolicies{
+		LoginPasswordPolicies: loginPasswordPoliciesJSON{
+			CharacterRules: rules, MinLength: 8, NumberOfArchivedPasswords: 3,
+			PasswordExpiration: passwordExpirationJSON{Enabled: false},
+			UserLockout:        userLockoutJSON{Enabled: false},
+			UpdatedAt:          apiTime(now), UpdatedBy: by,
+		},
+		SharesPasswordPolicies:     sharesPasswordPoliciesJSON{CharacterRules: rules, MinLength: 8, UpdatedAt: apiTime(now), UpdatedBy: by},
+		EncryptionPasswordPolicies: encryptionPasswordPoliciesJSON{CharacterRules: rules, MinLength: 8, UpdatedAt: apiTime(now), UpdatedBy: by},
+	}
+}
+
+// policyJSON returns the stored policies with current UserInfo of their
+// editors. Callers hold e.mu.
+func (st *state) policyJSON() passwordPoliciesJSON {
+	p := st.admin.policies
+	p.LoginPasswordPolicies.UpdatedBy = st.userInfo(p.LoginPasswordPolicies.UpdatedBy.ID)
+	p.SharesPasswordPolicies.UpdatedBy = st.userInfo(p.SharesPasswordPolicies.UpdatedBy.ID)
+	p.EncryptionPasswordPolicies.UpdatedBy = st.userInfo(p.EncryptionPasswordPolicies.UpdatedBy.ID)
+	return p
+}
+
+// checkPassword applies the login password policy to a new password of
+// the user described by who (login, first name, last name, e-mail; may
+// be empty), plus the document's forbidden characters. Every violation is
+// 400 -10002 "Password is not secure". Callers hold e.mu.
+func (st *state) checkPassword(p string, who ...string) *apiError {
+	pol := st.admin.policies.LoginPasswordPolicies
+	if utf8.RuneCountInString(p) < pol.MinLength || strings.ContainsAny(p, forbiddenPasswordChars) {
+		return errPasswordNotSecure
+	}
+	if !meetsCharacterRules(p, pol.CharacterRules) {
+		return errPasswordNotSecure
+	}
+	lower := strings.ToLower(p)
+	if pol.RejectUserInfo {
+		for _, w := range who {
+			if len(w) >= 3 && strings.Contains(lower, strings.ToLower(w)) {
+				return errPasswordNotSecure
+			}
+		}
+	}
+	if pol.RejectKeyboardPatterns && hasKeyboardPattern(lower) {
+		return errPasswordNotSecure
+	}
+	if pol.RejectDictionaryWords && hasDictionaryWord(lower) {
+		return errPasswordNotSecure
+	}
+	return nil
+}
+
+// characterSets are the classes of mustContainCharacters ("all" stands
+// for the four specific ones).
+var characterSets = map[string]func(rune) bool{
+	"alpha":     unicode.IsLetter,
+	"uppercase": unicode.IsUpper,
+	"lowercase": unicode.IsLower,
+	"numeric":   unicode.IsDigit,
+	"special":   func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) },
+}
+
+// meetsCharacterRules: the password must contain characters of at least
+// numberOfCharacteristicsToEnforce of the listed sets (all listed sets
+// when it is 0); "none" switches the rule off.
+func meetsCharacterRules(p string, rules characterRulesJSON) bool {
+	sets := rules.MustContainCharacters
+	if len(sets) == 0 || slices.Contains(sets, "none") {
+		return true
+	}
+	if slices.Contains(sets, "all") {
+		sets = []string{"uppercase", "lowercase", "numeric", "special"}
+	}
+	met := 0
+	for _, s := range sets {
+		if strings.IndexFunc(p, characterSets[s]) >= 0 {
+			met++
+		}
+	}
+	need := rules.NumberOfCharacteristicsToEnforce
+	if need <= 0 || need > len(sets) {
+		need = len(sets)
+	}
+	return met >= need
+}
+
+// keyboardRows are scanned for runs of four neighbouring keys.
+var keyboardRows = []string{"1234567890", "qwertzuiop", "qwertyuiop", "asdfghjkl", "yxcvbnm", "zxcvbnm"}
+
+func hasKeyboardPattern(lower string) bool {
+	for _, row := range keyboardRows {
+		for i := 0; i+4 <= len(row); i++ {
+			if strings.Contains(lower, row[i:i+4]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dictionaryWords is the emulator's tiny dictionary (the real one is
+// unknown).
+var dictionaryWords = []string{"password", "passwort", "dracoon", "secret", "welcome", "letmein", "admin"}
+
+func hasDictionaryWord(lower string) bool {
+	return slices.ContainsFunc(dictionaryWords, func(w string) bool { return strings.Contains(lower, w) })
+}
+
+// ---- handlers ----
+
+func (e *Emulator) policyRoutes(r chi.Router) {
+	r.Get("/system/config/policies/passwords", produces(mediaJSON, e.handleGetPolicies))
+	r.Put("/system/config/policies/passwords", produces(mediaJSON, e.handleUpdatePolicies))
+	r.Get("/system/config/policies/passwords/{password_type}", produces(mediaJSON, e.handleGetPolicy))
+	r.Post("/system/config/policies/passwords/enforce_change", produces(mediaJSON, e.handleEnforcePasswordChange))
+}
+
+func (e *Emulator) handleGetPolicies(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.requireRight(r, rightChangeConfig); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e.st.policyJSON())
+}
+
+var errInvalidPasswordType = newAPIError(400, -80036, "Invalid password type")
+
+// handleGetPolicy answers PasswordPoliciesConfig with only the policy of
+// the named type.
+func (e *Emulator) handleGetPolicy(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.requireRight(r, rightChangeConfig); err != nil {
+		writeError(w, err)
+		return
+	}
+	p := e.st.policyJSON()
+	out := map[string]any{}
+	switch chi.URLParam(r, "password_type") {
+	case "login":
+		out["loginPasswordPolicies"] = p.LoginPasswordPolicies
+	case "shares":
+		out["sharesPasswordPolicies"] = p.SharesPasswordPolicies
+	case "encryption":
+		out["encryptionPasswordPolicies"] = p.EncryptionPasswordPolicies
+	default:
+		writeError(w, errInvalidPasswordType)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// characterRulesRequest is CharacterRules in an update.
+type characterRulesRequest struct {
+	MustContainCharacters            *[]string `json:"mustContainCharacters"`
+	NumberOfCharacteristicsToEnforce *int      `json:"numberOfCharacteristicsToEnforce"`
+}
+
+// commonPolicyRequest holds the fields every password type has.
+type commonPolicyRequest struct {
+	CharacterRules         *characterRulesRequest `json:"characterRules"`
+	MinLength              *int                   `json:"minLength"`
+	RejectDictionaryWords  *bool                  `json:"rejectDictionaryWords"`
+	RejectUserInfo         *bool                  `json:"rejectUserInfo"`
+	RejectKeyboardPatterns *bool                  `json:"rejectKeyboardPatterns"`
+}
+
+type updatePoliciesRequest struct {
+	LoginPasswordPolicies *struct {
+		commonPolicyRequest
+		NumberOfArchivedPasswords  *int                    `json:"numberOfArchivedPasswords"`
+		PasswordExpiration         *passwordExpirationJSON `json:"passwordExpiration"`
+		UserLockout                *userLockoutJSON        `json:"userLockout"`
+		EnforceLoginPasswordChange *bool                   `json:"enforceLoginPasswordChange"`
+	} `json:"loginPasswordPolicies"`
+	SharesPasswordPolicies     *commonPolicyRequest `json:"sharesPasswordPolicies"`
+	EncryptionPasswordPolicies *commonPolicyRequest `json:"encryptionPasswordPolicies"`
+}
+
+// apply merges the common fields into the stored ones after checking
+// them (minLength 1–1024, known character sets, 0–4 characteristics).
+func (c *commonPolicyRequest) apply(rules *characterRulesJSON, minLength *int, dict, info, keyboard *bool) *apiError {
+	if c.MinLength != nil {
+		if *c.MinLength < 1 || *c.MinLength > 1024 {
+			return errInvalidParameter.withDebug("Invalid parameter value: minLength must be between 1 and 1024")
+		}
+		*minLength = *c.MinLength
+	}
+	if cr := c.CharacterRules; cr != nil {
+		if cr.MustContainCharacters != nil {
+			for _, s := range *cr.MustContainCharacters {
+				if _, ok := characterSets[s]; !ok && s != "all" && s != "none" {
+					return errInvalidParameter.withDebug("Invalid parameter value: mustContainCharacters")
+				}
+			}
+			rules.MustContainCharacters = slices.Clone(*cr.MustContainCharacters)
+			if len(rules.MustContainCharacters) == 0 {
+				rules.MustContainCharacters = []string{"none"}
+			}
+		}
+		if n := cr.NumberOfCharacteristicsToEnforce; n != nil {
+			if *n < 0 || *n > 4 {
+				return errInvalidParameter.withDebug("Invalid parameter value: numberOfCharacteristicsToEnforce must be between 0 and 4")
+			}
+			rules.NumberOfCharacteristicsToEnforce = *n
+		}
+	}
+	for _, f := range []struct{ dst, src *bool }{{dict, c.RejectDictionaryWords}, {info, c.RejectUserInfo}, {keyboard, c.RejectKeyboardPatterns}} {
+		if f.src != nil && f.dst != nil {
+			*f.dst = *f.src
+		}
+	}
+	return nil
+}
+
+func (e *Emulator) handleUpdatePolicies(w http.ResponseWriter, r *http.Request) {
+	var req updatePoliciesRequest
+	if err := decodeJSON(r, &req, false); err != nil {
+		writeError(w, err)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.requireRight(r, rightChangeConfig); err != nil {
+		writeError(w, err)
+		return
+	}
+	next := e.st.admin.policies
+	next.LoginPasswordPolicies.CharacterRules.MustContainCharacters = slices.Clone(next.LoginPasswordPolicies.CharacterRules.MustContainCharacters)
+	next.SharesPasswordPolicies.CharacterRules.MustContainCharacters = slices.Clone(next.SharesPasswordPolicies.CharacterRules.MustContainCharacters)
+	next.EncryptionPasswordPolicies.CharacterRules.MustContainCharacters = slices.Clone(next.EncryptionPasswordPolicies.CharacterRules.MustContainCharacters)
+	now, by := apiTime(e.clock.now()), userInfoJSON{ID: callerID(r)}
+	enforce := false
+	if l := req.LoginPasswordPolicies; l != nil {
+		p := &next.LoginPasswordPolicies
+		if err := l.apply(&p.CharacterRules, &p.MinLength, &p.RejectDictionaryWords, &p.RejectUserInfo, &p.RejectKeyboardPatterns); err != nil {
+			writeError(w, err)
+			return
+		}
+		if n := l.NumberOfArchivedPasswords; n != nil {
+			if *n < 0 || *n > 10 {
+				writeError(w, errInvalidParameter.withDebug("Invalid parameter value: numberOfArchivedPasswords must be between 0 and 10"))
+				return
+			}
+			p.NumberOfArchivedPasswords = *n
+		}
+		if x := l.PasswordExpiration; x != nil {
+			if x.Enabled && x.MaxPasswordAge < 1 {
+				writeError(w, errPositiveNumber)
+				return
+			}
+			p.PasswordExpiration = *x
+		}
+		if x := l.UserLockout; x != nil {
+			if x.Enabled && (x.MaxNumberOfLoginFailures < 1 || x.LockoutPeriod < 1) {
+				writeError(w, errPositiveNumber)
+				return
+			}
+			p.UserLockout = *x
+		}
+		enforce = l.EnforceLoginPasswordChange != nil && *l.EnforceLoginPasswordChange
+		p.UpdatedAt, p.UpdatedBy = now, by
+	}
+	if s := req.SharesPasswordPolicies; s != nil {
+		p := &next.SharesPasswordPolicies
+		if err := s.apply(&p.CharacterRules, &p.MinLength, &p.RejectDictionaryWords, &p.RejectUserInfo, &p.RejectKeyboardPatterns); err != nil {
+			writeError(w, err)
+			return
+		}
+		p.UpdatedAt, p.UpdatedBy = now, by
+	}
+	if c := req.EncryptionPasswordPolicies; c != nil {
+		p := &next.EncryptionPasswordPolicies
+		// Encryption passwords have no dictionary rule.
+		if err := c.apply(&p.CharacterRules, &p.MinLength, nil, &p.RejectUserInfo, &p.RejectKeyboardPatterns); err != nil {
+			writeError(w, err)
+			return
+		}
+		p.UpdatedAt, p.UpdatedBy = now, by
+	}
+	e.st.admin.policies = next
+	if enforce {
+		e.st.enforcePasswordChange()
+	}
+	e.emit(r, opPasswordPolicyChanged, 0, "passwords")
+	writeJSON(w, http.StatusOK, e.st.policyJSON())
+}
+
+// enforcePasswordChange makes every local user change their password at
+// the next login. Callers hold e.mu.
+func (st *state) enforcePasswordChange() {
+	for _, u := range st.users {
+		if u.method() == authBasic {
+			u.mustChangePassword = true
+		}
+	}
+}
+
+func (e *Emulator) handleEnforcePasswordChange(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.requireRight(r, rightChangeConfig); err != nil {
+		writeError(w, err)
+		return
+	}
+	e.st.enforcePasswordChange()
+	e.emit(r, opPasswordPolicyChanged, 0, "enforce_change")
+	w.WriteHeader(http.StatusNoContent)
+}
