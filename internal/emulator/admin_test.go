@@ -497,9 +497,17 @@ func TestProvisioning(t *testing.T) {
 	var list struct {
 		Range struct{ Total int }
 	}
-	expect(t, api(t, srv, "", "GET", "/provisioning/customers?filter=customerContractType:eq:demo|companyName:cn:doe", "", hdr), 200, &list)
-	if list.Range.Total != 1 {
-		t.Errorf("filtered customers: %+v", list)
+	for filter, want := range map[string]int{
+		"customerContractType:eq:demo|companyName:cn:doe": 1,
+		"customerContractType:eq:pay":                     0,
+		"attributeKey:eq:plan":                            1,
+		"attributeKey:nex:plan":                           0,
+		"attributeValue:eq:gold|userLogin:eq:jdoe":        1,
+	} {
+		expect(t, api(t, srv, "", "GET", "/provisioning/customers?filter="+filter, "", hdr), 200, &list)
+		if list.Range.Total != want {
+			t.Errorf("customers with %s: %d, want %d", filter, list.Range.Total, want)
+		}
 	}
 	expect(t, api(t, srv, "", "PUT", fmt.Sprintf("/provisioning/customers/%d", c.ID), `{"customerContractType":"pay","companyName":"Doe Inc"}`, hdr), 200, &c)
 	if c.CompanyName != "Doe Inc" {
@@ -620,6 +628,21 @@ func TestSettingsAndSystemConfig(t *testing.T) {
 		t.Errorf("RADIUS delete: %d", r.status)
 	}
 
+	var idp struct {
+		ID   int64
+		Name string
+	}
+	expect(t, api(t, srv, tok, "POST", "/system/config/auth/openid/idps",
+		`{"name":"idp","issuer":"https://idp.invalid","authorizationEndPointUrl":"https://idp.invalid/a","tokenEndPointUrl":"https://idp.invalid/t","userInfoEndPointUrl":"https://idp.invalid/u","jwksEndPointUrl":"https://idp.invalid/j","clientId":"c","clientSecret":"s","scopes":["openid"],"redirectUris":["https://app.invalid/cb"],"mappingClaim":"email"}`), 201, &idp)
+	expect(t, api(t, srv, tok, "GET", fmt.Sprintf("/system/config/auth/openid/idps/%d", idp.ID), ""), 200, &idp)
+	if idp.Name != "idp" {
+		t.Errorf("IdP: %+v", idp)
+	}
+	wantError(t, api(t, srv, tok, "POST", "/system/config/auth/openid/idps", `{"name":"incomplete"}`), 400, -80000)
+	expect(t, api(t, srv, tok, "POST", "/system/config/actions/test/ad",
+		`{"serverIp":"10.0.0.1","serverPort":389,"serverAdminName":"a","serverAdminPassword":"b","ldapUsersDomain":"d"}`), 200, nil)
+	expect(t, api(t, srv, tok, "PUT", "/settings/notifications/channels", `{"channelId":1,"isEnabled":false}`), 200, nil)
+
 	var tag struct{ ID int64 }
 	expect(t, api(t, srv, tok, "POST", "/system/config/storage/s3/tags", `{"key":"cost","value":"42","isMandatory":true}`), 201, &tag)
 	var tags struct {
@@ -708,5 +731,30 @@ func TestReportsAndBranding(t *testing.T) {
 	}
 	if r := doReq("GET", "/branding/api/v1/public/branding/files/appLogo/small", "", "", false); r.status != 404 {
 		t.Errorf("unused image type: %d", r.status)
+	}
+}
+
+// TestEventLogSettings: the event log answers CSV on request, and records
+// nothing while it is switched off.
+func TestEventLogSettings(t *testing.T) {
+	srv := dracoontest.NewServer(t) // CSV is not in the document's media types
+	tok := login(t, srv).Access
+	expect(t, createUser(t, srv, tok, "csv1", "Csv-pass-1234"), 201, nil)
+	r := api(t, srv, tok, "GET", "/eventlog/events", "", "Accept: text/csv")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("CSV answer: %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "id,time,") || !strings.Contains(lines[1], "csv1") {
+		t.Errorf("CSV body: %q", r.body)
+	}
+	wantError(t, api(t, srv, tok, "GET", "/eventlog/events", "", "Accept: image/png"), 406, 0)
+
+	expect(t, api(t, srv, tok, "PUT", "/system/config/settings/eventlog", `{"enabled":false}`), 200, nil)
+	expect(t, createUser(t, srv, tok, "csv2", "Csv-pass-1234"), 201, nil)
+	var list eventList
+	expect(t, api(t, srv, tok, "GET", "/eventlog/events", ""), 200, &list)
+	if list.Range.Total != 1 {
+		t.Errorf("events recorded while the log was off: %+v", list)
 	}
 }

@@ -1,10 +1,13 @@
 package emulator
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/csv"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -77,7 +80,11 @@ func (e *Emulator) emit(r *http.Request, op int, id int64, name string) {
 			}
 		}
 	}
-	st.admin.events = append(st.admin.events, ev)
+	// With the event log switched off (PUT /system/config/settings/eventlog)
+	// nothing is recorded; webhooks still fire.
+	if on, _ := st.admin.sysconf.docs["eventlog"]["enabled"].(bool); on {
+		st.admin.events = append(st.admin.events, ev)
+	}
 	e.notifyWebhooks(ev)
 }
 
@@ -204,9 +211,12 @@ func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request, keep func(
 		writeError(w, err)
 		return
 	}
+	// Events older than the configured retention period are gone.
+	retention, _ := e.st.admin.sysconf.docs["eventlog"]["retentionPeriod"].(float64)
+	oldest := e.clock.now().AddDate(0, 0, -int(retention))
 	var sel []*logEvent
 	for _, ev := range e.st.admin.events {
-		if keep(ev) && match(ev) {
+		if keep(ev) && match(ev) && (retention <= 0 || !ev.time.Before(oldest)) {
 			sel = append(sel, ev)
 		}
 	}
@@ -215,7 +225,44 @@ func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request, keep func(
 	for _, ev := range page {
 		out.Items = append(out.Items, e.st.logEventJSONOf(ev))
 	}
+	if !acceptable(r, mediaJSON) {
+		writeEventsCSV(w, out.Items)
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// eventsAcceptable wraps the event list handlers: they answer JSON or,
+// for "Accept: text/csv", CSV (the document allows both).
+func eventsAcceptable(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !acceptable(r, mediaJSON) && !acceptable(r, mediaCSV) {
+			writeError(w, notAcceptable(r, mediaJSON+", "+mediaCSV))
+			return
+		}
+		h(w, r)
+	}
+}
+
+const mediaCSV = "text/csv"
+
+// writeEventsCSV renders events as CSV with a header row named after the
+// LogEvent properties (the real column set is unverified).
+func writeEventsCSV(w http.ResponseWriter, items []logEventJSON) {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	_ = cw.Write([]string{"id", "time", "userId", "userName", "operationId", "operationName", "status", "userClient", "objectId1", "objectType1", "objectName1", "authParentSource", "message"})
+	for _, ev := range items {
+		t, _ := ev.Time.MarshalJSON()
+		_ = cw.Write([]string{strconv.FormatInt(ev.ID, 10), strings.Trim(string(t), `"`), strconv.FormatInt(ev.UserID, 10), ev.UserName,
+			strconv.Itoa(ev.OperationID), ev.OperationName, strconv.Itoa(ev.Status), ev.UserClient, strconv.FormatInt(ev.ObjectID1, 10),
+			strconv.Itoa(ev.ObjectType1), ev.ObjectName1, ev.AuthParentSource, ev.Message})
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", mediaCSV+";charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
 }
 
 func (e *Emulator) handleEvents(w http.ResponseWriter, r *http.Request) {
@@ -344,12 +391,13 @@ var auditSpec = &listSpec[auditRow]{
 	},
 	anyOf: []string{"userName", "userFirstName", "userLastName"},
 	sorts: map[string]func(a, b auditRow) int{
-		"nodeId":         func(a, b auditRow) int { return cmp.Compare(a.room.id, b.room.id) },
-		"nodeName":       func(a, b auditRow) int { return compareFold(a.room.name, b.room.name) },
-		"nodeParentId":   func(a, b auditRow) int { return cmp.Compare(a.room.parentID, b.room.parentID) },
-		"nodeSize":       func(a, b auditRow) int { return 0 },
-		"nodeQuota":      func(a, b auditRow) int { return cmp.Compare(a.room.quota, b.room.quota) },
-		"nodeParentPath": func(a, b auditRow) int { return 0 },
+		"nodeId":       func(a, b auditRow) int { return cmp.Compare(a.room.id, b.room.id) },
+		"nodeName":     func(a, b auditRow) int { return compareFold(a.room.name, b.room.name) },
+		"nodeParentId": func(a, b auditRow) int { return cmp.Compare(a.room.parentID, b.room.parentID) },
+		// Rooms report nodeSize 0 (auditNodeJSON), so the order by size
+		// is the tiebreak.
+		"nodeSize":  func(a, b auditRow) int { return 0 },
+		"nodeQuota": func(a, b auditRow) int { return cmp.Compare(a.room.quota, b.room.quota) },
 	},
 	multiSort: true,
 	tiebreak:  func(a, b auditRow) int { return cmp.Compare(a.room.id, b.room.id) },
@@ -472,9 +520,9 @@ func (e *Emulator) handleAuditNodeInfo(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) eventlogRoutes(r chi.Router) {
-	r.Get("/eventlog/events", produces(mediaJSON, e.handleEvents))
+	r.Get("/eventlog/events", eventsAcceptable(e.handleEvents))
 	r.Get("/eventlog/operations", produces(mediaJSON, e.handleOperations))
 	r.Get("/eventlog/audits/nodes", produces(mediaJSON, e.handleAuditNodes))
 	r.Get("/eventlog/audits/node_info", produces(mediaJSON, e.handleAuditNodeInfo))
-	r.Get("/nodes/rooms/{room_id}/events", produces(mediaJSON, e.handleRoomEvents))
+	r.Get("/nodes/rooms/{room_id}/events", eventsAcceptable(e.handleRoomEvents))
 }

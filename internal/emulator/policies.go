@@ -51,25 +51,42 @@ func (st *state) policyJSON() passwordPoliciesJSON {
 // be empty), plus the document's forbidden characters. Every violation is
 // 400 -10002 "Password is not secure". Callers hold e.mu.
 func (st *state) checkPassword(p string, who ...string) *apiError {
-	pol := st.admin.policies.LoginPasswordPolicies
-	if utf8.RuneCountInString(p) < pol.MinLength || strings.ContainsAny(p, forbiddenPasswordChars) {
+	if strings.ContainsAny(p, forbiddenPasswordChars) {
 		return errPasswordNotSecure
 	}
-	if !meetsCharacterRules(p, pol.CharacterRules) {
+	l := st.admin.policies.LoginPasswordPolicies
+	return passwordRules{l.CharacterRules, l.MinLength, l.RejectDictionaryWords, l.RejectUserInfo, l.RejectKeyboardPatterns}.check(p, who)
+}
+
+// checkSharePassword applies the shares password policy to a share
+// password; who describes the share's creator. For the share handlers.
+// Callers hold e.mu.
+func (st *state) checkSharePassword(p string, who ...string) *apiError {
+	s := st.admin.policies.SharesPasswordPolicies
+	return passwordRules{s.CharacterRules, s.MinLength, s.RejectDictionaryWords, s.RejectUserInfo, s.RejectKeyboardPatterns}.check(p, who)
+}
+
+// passwordRules are the checks one password policy makes.
+type passwordRules struct {
+	chars                    characterRulesJSON
+	minLength                int
+	dictionary, info, layout bool
+}
+
+// check refuses p with -10002 when it breaks a rule.
+func (pr passwordRules) check(p string, who []string) *apiError {
+	if utf8.RuneCountInString(p) < pr.minLength || !meetsCharacterRules(p, pr.chars) {
 		return errPasswordNotSecure
 	}
 	lower := strings.ToLower(p)
-	if pol.RejectUserInfo {
+	if pr.info {
 		for _, w := range who {
 			if len(w) >= 3 && strings.Contains(lower, strings.ToLower(w)) {
 				return errPasswordNotSecure
 			}
 		}
 	}
-	if pol.RejectKeyboardPatterns && hasKeyboardPattern(lower) {
-		return errPasswordNotSecure
-	}
-	if pol.RejectDictionaryWords && hasDictionaryWord(lower) {
+	if (pr.layout && hasKeyboardPattern(lower)) || (pr.dictionary && hasDictionaryWord(lower)) {
 		return errPasswordNotSecure
 	}
 	return nil

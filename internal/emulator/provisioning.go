@@ -179,7 +179,14 @@ var customerListSpec = &listSpec[*tenantCustomer]{
 		"lockStatus":           {kind: kindBool, ops: []string{"eq"}, bl: func(c *tenantCustomer) bool { return c.isLocked }},
 		"createdAt":            {kind: kindTime, ops: []string{"ge", "le"}, tm: func(c *tenantCustomer) time.Time { return c.createdAt }},
 		"updatedAt":            {kind: kindTime, ops: []string{"ge", "le"}, tm: func(c *tenantCustomer) time.Time { return c.updatedAt }},
+		// Nobody of a provisioned customer logs in: no last login date.
+		"lastLoginAt": {kind: kindTime, ops: []string{"ge", "le"}, tm: func(c *tenantCustomer) time.Time { return time.Time{} }},
+		"userLogin":   {kind: kindString, ops: []string{"eq"}, str: func(c *tenantCustomer) string { return c.admin.UserName }},
+		// Attribute conditions are read by attributeMatch (modifiers).
+		"attributeKey":   {kind: kindString, ops: []string{"eq", "nex"}},
+		"attributeValue": {kind: kindString, ops: []string{"eq"}},
 	},
+	modifiers: []string{"attributeKey", "attributeValue"},
 	sorts: map[string]func(a, b *tenantCustomer) int{
 		"companyName":          func(a, b *tenantCustomer) int { return compareFold(a.companyName, b.companyName) },
 		"customerContractType": func(a, b *tenantCustomer) int { return cmp.Compare(a.contractType, b.contractType) },
@@ -190,9 +197,12 @@ var customerListSpec = &listSpec[*tenantCustomer]{
 		"createdAt":            func(a, b *tenantCustomer) int { return a.createdAt.Compare(b.createdAt) },
 		"updatedAt":            func(a, b *tenantCustomer) int { return a.updatedAt.Compare(b.updatedAt) },
 		"isLocked":             func(a, b *tenantCustomer) int { return cmpBool(a.isLocked, b.isLocked) },
+		"lockStatus":           func(a, b *tenantCustomer) int { return cmpBool(a.isLocked, b.isLocked) },
+		"quotaUsed":            func(a, b *tenantCustomer) int { return 0 }, // nothing is stored for a provisioned customer
+		"userUsed":             func(a, b *tenantCustomer) int { return 0 }, // each has its first administrator only
+		"lastLoginAt":          func(a, b *tenantCustomer) int { return 0 }, // nobody logs in
 	},
-	multiSort: true,
-	tiebreak:  func(a, b *tenantCustomer) int { return cmp.Compare(a.id, b.id) },
+	tiebreak: func(a, b *tenantCustomer) int { return cmp.Compare(a.id, b.id) },
 }
 
 func (e *Emulator) handleListCustomers(w http.ResponseWriter, r *http.Request) {
@@ -210,7 +220,9 @@ func (e *Emulator) handleListCustomers(w http.ResponseWriter, r *http.Request) {
 	defer e.mu.Unlock()
 	var all []*tenantCustomer
 	for _, c := range e.st.admin.customers {
-		all = append(all, c)
+		if attributeMatch(c.attributes, q.filters) {
+			all = append(all, c)
+		}
 	}
 	page, rng := customerListSpec.apply(all, q)
 	out := struct {
@@ -523,4 +535,29 @@ func (e *Emulator) handleCustomerUsers(w http.ResponseWriter, r *http.Request) {
 		UserRoles: roles, Login: c.admin.UserName}
 	page, rng := (&listSpec[userItemJSON]{}).apply([]userItemJSON{admin}, q)
 	writeJSON(w, http.StatusOK, userListJSON{Range: rng, Items: page})
+}
+
+// attributeMatch applies the attributeKey (eq: has the key, nex: lacks
+// it) and attributeValue (some attribute has the value) conditions.
+func attributeMatch(a attrSet, conds []filterCond) bool {
+	for _, c := range conds {
+		ok := false
+		for _, v := range c.values {
+			switch {
+			case c.field == "attributeKey":
+				_, has := a[strings.ToLower(v)]
+				ok = ok || has == (c.op == "eq")
+			case c.field == "attributeValue":
+				for _, kv := range a {
+					ok = ok || kv.Value == v
+				}
+			default:
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

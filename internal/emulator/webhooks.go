@@ -138,11 +138,9 @@ var webhookListSpec = &listSpec[*webhook]{
 		"isEnabled":  func(a, b *webhook) int { return cmpBool(a.enabled, b.enabled) },
 		"createdAt":  func(a, b *webhook) int { return a.createdAt.Compare(b.createdAt) },
 		"updatedAt":  func(a, b *webhook) int { return a.updatedAt.Compare(b.updatedAt) },
-		"expireAt":   func(a, b *webhook) int { return a.expireAt.Compare(b.expireAt) },
-		"failStatus": func(a, b *webhook) int { return cmp.Compare(deref(a.failStatus), deref(b.failStatus)) },
+		"expiration": func(a, b *webhook) int { return a.expireAt.Compare(b.expireAt) },
 	},
-	multiSort: true,
-	tiebreak:  func(a, b *webhook) int { return cmp.Compare(a.id, b.id) },
+	tiebreak: func(a, b *webhook) int { return cmp.Compare(a.id, b.id) },
 }
 
 func deref(p *int) int {
