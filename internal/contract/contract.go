@@ -365,6 +365,8 @@ func redact(msg string, r *http.Request, body []byte) string {
 func (s *spec) check(ex *exchange) []string {
 	p := ex.req.URL.Path
 	switch {
+	case clientModelOperation(ex.req.Method, p):
+		return s.checkClientModel(ex)
 	case strings.HasPrefix(p, "/oauth/"):
 		return s.checkOAuth(ex)
 	case strings.HasPrefix(p, "/api/"):
@@ -374,6 +376,18 @@ func (s *spec) check(ex *exchange) []string {
 		return s.checkAPI(ex)
 	}
 	return []string{"path is neither in the API document nor an OAuth endpoint"}
+}
+
+// checkClientModel checks an answer of clientModelOperations: errors are
+// ErrorResponse objects, JSON success bodies are well-formed.
+func (s *spec) checkClientModel(ex *exchange) []string {
+	if ex.status >= 400 {
+		return checkBody(ex, "ErrorResponse", s.errorSchema())
+	}
+	if isJSON(ex.header) && len(ex.body) > 0 && !json.Valid(ex.body) {
+		return []string{"body is not valid JSON"}
+	}
+	return nil
 }
 
 func (s *spec) checkAPI(ex *exchange) []string {

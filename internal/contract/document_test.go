@@ -27,7 +27,7 @@ func TestUndocumentedAreChecked(t *testing.T) {
 		s.extra[key] = map[string]any{}
 	}
 	ops := Undocumented()
-	if !slices.IsSorted(ops) || len(ops) != len(oauthOperations)+len(fixtureOperations) {
+	if !slices.IsSorted(ops) || len(ops) != len(oauthOperations)+len(fixtureOperations)+len(clientModelOperations) {
 		t.Fatalf("Undocumented() = %q", ops)
 	}
 	for _, op := range ops {
@@ -38,5 +38,25 @@ func TestUndocumentedAreChecked(t *testing.T) {
 				t.Errorf("%s: %s", op, p)
 			}
 		}
+	}
+}
+
+// TestClientModelOperations: the endpoints served after the Python
+// client's models are recognised with their path parameters, and a
+// broken JSON body is reported.
+func TestClientModelOperations(t *testing.T) {
+	if !clientModelOperation("DELETE", "/reporting/api/reports/17") || clientModelOperation("PUT", "/reporting/api/reports/17") ||
+		!clientModelOperation("GET", "/branding/api/v1/public/branding/files/webLogo/large") || clientModelOperation("GET", "/branding/api/v1/public") {
+		t.Error("clientModelOperation matches the wrong operations")
+	}
+	s := &spec{}
+	ex := &exchange{req: httptest.NewRequest("GET", "/reporting/api/reports", nil), status: 200,
+		header: http.Header{"Content-Type": {"application/json"}}, body: []byte(`{"items":[`)}
+	if len(s.check(ex)) == 0 {
+		t.Error("a broken JSON body passed")
+	}
+	ex.body = []byte(`{"items":[]}`)
+	if p := s.check(ex); len(p) != 0 {
+		t.Errorf("a JSON body failed: %q", p)
 	}
 }
