@@ -17,8 +17,14 @@ type adminState struct {
 	webhooks   map[int64]*webhook
 
 	policies passwordPolicies
-	settings customerSettings
-	sysconf  *sysConfig
+	// passwordSetAt is when a user last changed their password (absent:
+	// since the account was created); loginFailures counts failed logins
+	// in a row and lockedUntil ends a lockout (password policy rules).
+	passwordSetAt map[int64]time.Time
+	loginFailures map[int64]int
+	lockedUntil   map[int64]time.Time
+	settings      customerSettings
+	sysconf       *sysConfig
 
 	customerSeq sequence
 	customers   map[int64]*tenantCustomer
@@ -31,12 +37,15 @@ type adminState struct {
 
 func newAdminState(now time.Time, adminID int64) *adminState {
 	return &adminState{
-		webhooks:  map[int64]*webhook{},
-		policies:  defaultPasswordPolicies(now, adminID),
-		sysconf:   newSysConfig(),
-		customers: map[int64]*tenantCustomer{},
-		reports:   map[int64]*report{},
-		branding:  defaultBranding(now),
+		webhooks:      map[int64]*webhook{},
+		policies:      defaultPasswordPolicies(now, adminID),
+		passwordSetAt: map[int64]time.Time{},
+		loginFailures: map[int64]int{},
+		lockedUntil:   map[int64]time.Time{},
+		sysconf:       newSysConfig(),
+		customers:     map[int64]*tenantCustomer{},
+		reports:       map[int64]*report{},
+		branding:      defaultBranding(now),
 	}
 }
 

@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -171,6 +172,17 @@ func TestAuditNodes(t *testing.T) {
 	if len(audit) != 0 {
 		t.Errorf("no room has user nobody: %+v", audit)
 	}
+	var info struct {
+		Range struct{ Total int }
+		Items []struct {
+			NodeName     string
+			NodeParentID int64
+		}
+	}
+	expect(t, api(t, srv, tok, "GET", "/eventlog/audits/node_info?parent_id=0&sort=nodeName:desc", ""), 200, &info)
+	if info.Range.Total != 2 || info.Items[0].NodeName != "B" || info.Items[1].NodeName != "A" {
+		t.Errorf("node info: %+v", info)
+	}
 }
 
 // TestPasswordPolicyEnforced: after the login policy is made stricter, a
@@ -330,6 +342,36 @@ func TestWebhookDelivery(t *testing.T) {
 	if p.EventType != "user.created" || p.WebhookName != "users" || p.TriggeredByUser.ID != srv.AdminID ||
 		p.Object.ID != u.ID || p.Object.Type != "user" || p.Object.Name != "hooked" || p.Timestamp == "" {
 		t.Errorf("payload %s", d.body)
+	}
+}
+
+// TestTenantWebhookDelivery: a tenant webhook made with the service token
+// receives customer.created when a customer is provisioned.
+func TestTenantWebhookDelivery(t *testing.T) {
+	rc := newReceiver(t, http.StatusNoContent)
+	srv := newServer(t, dracoontest.WithWebhookClient(rc.srv.Client(), time.Millisecond))
+	hdr := "X-Sds-Service-Token: " + srv.ServiceToken
+	expect(t, api(t, srv, "", "POST", "/provisioning/webhooks",
+		fmt.Sprintf(`{"name":"tenant","url":%q,"eventTypeNames":["customer.created"]}`, rc.srv.URL), hdr), 201, nil)
+	var c struct{ ID int64 }
+	expect(t, api(t, srv, "", "POST", "/provisioning/customers",
+		`{"customerContractType":"pay","quotaMax":1073741824,"userMax":5,"firstAdminUser":{"firstName":"Ann","lastName":"Bee"}}`, hdr), 201, &c)
+	rc.await(t)
+	var p struct {
+		EventType string
+		Object    struct {
+			ID   int64
+			Type string
+		}
+	}
+	if err := json.Unmarshal(rc.deliveries()[0].body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.EventType != "customer.created" || p.Object.ID != c.ID || p.Object.Type != "customer" {
+		t.Errorf("tenant payload %+v", p)
+	}
+	if h := rc.deliveries()[0].header.Get(emulator.WebhookSignatureHeader); h != "" {
+		t.Errorf("a webhook without secret sent a signature %q", h)
 	}
 }
 
@@ -757,5 +799,55 @@ func TestEventLogSettings(t *testing.T) {
 	expect(t, api(t, srv, tok, "GET", "/eventlog/events", ""), 200, &list)
 	if list.Range.Total != 1 {
 		t.Errorf("events recorded while the log was off: %+v", list)
+	}
+}
+
+// TestLoginPolicies: with password expiration on, an old password must be
+// changed at the next login; with user lockout on, too many failed logins
+// lock the user out for the lockout period, even with the right password.
+func TestLoginPolicies(t *testing.T) {
+	srv := newServer(t)
+	tok := login(t, srv).Access
+	expect(t, api(t, srv, tok, "PUT", "/system/config/policies/passwords",
+		`{"loginPasswordPolicies":{"passwordExpiration":{"enabled":true,"maxPasswordAge":1},"userLockout":{"enabled":true,"maxNumberOfLoginFailures":2,"lockoutPeriod":5}}}`), 200, nil)
+	if _, err := srv.AddUser("aging", "Aging-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+	mustChange := func() bool {
+		t.Helper()
+		var acc struct{ NeedsToChangePassword bool }
+		expect(t, api(t, srv, loginAs(t, srv, "aging", "Aging-pass-123").Access, "GET", "/user/account", ""), 200, &acc)
+		return acc.NeedsToChangePassword
+	}
+	if mustChange() {
+		t.Fatal("a fresh password must not be expired")
+	}
+	if err := srv.AdvanceClock(49 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if !mustChange() {
+		t.Error("a password older than maxPasswordAge is not expired")
+	}
+
+	password := func(user, pw string) response {
+		return oauthPost(t, srv, "/oauth/token", map[string][]string{"grant_type": {"password"}, "username": {user}, "password": {pw}},
+			basic(srv.ClientID, srv.ClientSecret, base64.StdEncoding))
+	}
+	if _, err := srv.AddUser("locky", "Locky-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if r := password("locky", "wrong"); r.status != 400 {
+			t.Fatalf("wrong password: %d", r.status)
+		}
+	}
+	if r := password("locky", "Locky-pass-123"); r.status != 400 || !strings.Contains(string(r.body), "locked") {
+		t.Errorf("right password during the lockout: %d %s", r.status, r.body)
+	}
+	if err := srv.AdvanceClock(6 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if r := password("locky", "Locky-pass-123"); r.status != 200 {
+		t.Errorf("after the lockout period: %d %s", r.status, r.body)
 	}
 }

@@ -526,3 +526,12 @@ func (e *Emulator) eventlogRoutes(r chi.Router) {
 	r.Get("/eventlog/audits/node_info", produces(mediaJSON, e.handleAuditNodeInfo))
 	r.Get("/nodes/rooms/{room_id}/events", eventsAcceptable(e.handleRoomEvents))
 }
+
+// pick returns a when cond holds, else b (the operation of an add/remove
+// handler).
+func pick(cond bool, a, b int) int {
+	if cond {
+		return a
+	}
+	return b
+}

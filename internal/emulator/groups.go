@@ -342,7 +342,7 @@ func (e *Emulator) handleChangeGroupUsers(add bool) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		e.emit(r, map[bool]int{true: opGroupUsersAdded, false: opGroupUsersRemoved}[add], g.id, g.name)
+		e.emit(r, pick(add, opGroupUsersAdded, opGroupUsersRemoved), g.id, g.name)
 		writeJSON(w, http.StatusOK, e.st.groupJSONOf(g))
 	}
 }

@@ -62,5 +62,6 @@ func (e *Emulator) handleChangePassword(w http.ResponseWriter, r *http.Request) 
 	}
 	u.password = newPasswordHash(req.NewPassword)
 	u.mustChangePassword = false
+	e.st.passwordChanged(u, e.clock.now())
 	w.WriteHeader(http.StatusNoContent)
 }

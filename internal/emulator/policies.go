@@ -351,3 +351,55 @@ func (e *Emulator) handleEnforcePasswordChange(w http.ResponseWriter, r *http.Re
 	e.emit(r, opPasswordPolicyChanged, 0, "enforce_change")
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// ---- login rules of the policy: expiration and lockout ----
+
+// passwordChanged records that u set a new password now. Callers hold
+// e.mu.
+func (st *state) passwordChanged(u *user, now time.Time) {
+	st.admin.passwordSetAt[u.id] = now
+}
+
+// loginSucceeded applies password expiration at a login: a password
+// older than maxPasswordAge days must be changed (the user's
+// mustChangePassword is set), and the failure count is reset. Callers
+// hold e.mu.
+func (st *state) loginSucceeded(u *user, now time.Time) {
+	delete(st.admin.loginFailures, u.id)
+	exp := st.admin.policies.LoginPasswordPolicies.PasswordExpiration
+	if !exp.Enabled || exp.MaxPasswordAge <= 0 || u.method() != authBasic {
+		return
+	}
+	set, ok := st.admin.passwordSetAt[u.id]
+	if !ok {
+		set = u.createdAt
+	}
+	if now.Sub(set) > time.Duration(exp.MaxPasswordAge)*24*time.Hour {
+		u.mustChangePassword = true
+	}
+}
+
+// loginFailed counts a failed login; reaching maxNumberOfLoginFailures
+// locks the user out for lockoutPeriod minutes. Callers hold e.mu.
+func (st *state) loginFailed(u *user, now time.Time) {
+	lock := st.admin.policies.LoginPasswordPolicies.UserLockout
+	if !lock.Enabled || lock.MaxNumberOfLoginFailures <= 0 {
+		return
+	}
+	st.admin.loginFailures[u.id]++
+	if st.admin.loginFailures[u.id] >= lock.MaxNumberOfLoginFailures {
+		st.admin.lockedUntil[u.id] = now.Add(time.Duration(lock.LockoutPeriod) * time.Minute)
+		delete(st.admin.loginFailures, u.id)
+	}
+}
+
+// lockedOut reports whether u is in a lockout period; even the right
+// password is refused then. Callers hold e.mu.
+func (st *state) lockedOut(u *user, now time.Time) bool {
+	until, ok := st.admin.lockedUntil[u.id]
+	if ok && !now.Before(until) {
+		delete(st.admin.lockedUntil, u.id)
+		return false
+	}
+	return ok
+}

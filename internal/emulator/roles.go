@@ -332,7 +332,7 @@ func (e *Emulator) handleChangeRoleUsers(add bool) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		e.emit(r, map[bool]int{true: opRoleUsersGranted, false: opRoleUsersRevoked}[add], int64(role), roleTable[role].name)
+		e.emit(r, pick(add, opRoleUsersGranted, opRoleUsersRevoked), int64(role), roleTable[role].name)
 		writeJSON(w, http.StatusOK, e.roleUsersJSON(role, listQuery{limit: maxLimit}))
 	}
 }
@@ -472,7 +472,7 @@ func (e *Emulator) handleChangeRoleGroups(add bool) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		e.emit(r, map[bool]int{true: opRoleGroupsGranted, false: opRoleGroupsRevoked}[add], int64(role), roleTable[role].name)
+		e.emit(r, pick(add, opRoleGroupsGranted, opRoleGroupsRevoked), int64(role), roleTable[role].name)
 		writeJSON(w, http.StatusOK, e.roleGroupsJSON(role, listQuery{limit: maxLimit}))
 	}
 }

@@ -493,7 +493,7 @@ func (e *Emulator) notifyWebhooks(ev *logEvent) {
 			(scope&scopeCustomer != 0 && !h.tenant) ||
 			(scope&scopeNode != 0 && !h.tenant && h.rooms[ev.roomID])
 		if inScope {
-			e.queueDelivery(h, e.payload(h, name, ev))
+			e.queueDelivery(h, name, e.payload(h, name, ev))
 		}
 	}
 }
@@ -535,10 +535,12 @@ func (e *Emulator) sendExampleEvent(r *http.Request, h *webhook) {
 		return
 	}
 	ev := &logEvent{time: e.clock.now(), userID: callerID(r), objID: h.id, objType: objWebhook, objName: h.name}
-	e.queueDelivery(h, e.payload(h, h.eventTypes[0], ev))
+	e.queueDelivery(h, h.eventTypes[0], e.payload(h, h.eventTypes[0], ev))
 }
 
-func (e *Emulator) queueDelivery(h *webhook, body []byte) {
+// queueDelivery hands a delivery to the workers, starting them on first
+// use. Callers hold e.mu.
+func (e *Emulator) queueDelivery(h *webhook, eventType string, body []byte) {
 	d := e.delivery
 	d.once.Do(func() {
 		for range webhookWorkers {
@@ -546,12 +548,8 @@ func (e *Emulator) queueDelivery(h *webhook, body []byte) {
 			go e.deliveryWorker()
 		}
 	})
-	var ev struct {
-		EventType string `json:"eventType"`
-	}
-	_ = json.Unmarshal(body, &ev)
 	select {
-	case d.queue <- delivery{webhookID: h.id, url: h.url, secret: h.secret, eventType: ev.EventType, body: body}:
+	case d.queue <- delivery{webhookID: h.id, url: h.url, secret: h.secret, eventType: eventType, body: body}:
 	default:
 		e.log.Warn("webhook delivery queue full; delivery dropped", "webhook", h.id)
 	}
