@@ -15,6 +15,14 @@
 // name and text validation, deadlines.go for the connection timeouts that
 // cmd/dracoon-emulator and dracoontest apply).
 //
+// Administration lives in admin_state.go and one file per area:
+// eventlog.go, webhooks.go, policies.go, settings.go, sysconfig.go,
+// provisioning.go, reports.go and branding.go; choices no source settles
+// are in unverified_admin.go. Every handler that changes something calls
+// e.emit once on its success path: the event lands in the event log and
+// reaches the subscribed webhooks, whose deliveries run on background
+// workers (stopped by Close).
+//
 // Hostile input is refused in the shared helpers, so every handler inherits
 // it: decodeJSON (JSON content type, UTF-8, no lone surrogates), parseDate
 // and apiTime (years 1–9999), validateNodeName and validateText. The test

@@ -44,16 +44,24 @@ type logEvent struct {
 	objID    int64
 	objType  int
 	objName  string
-	// roomID is the room a node event happened in (authParentSource), 0
-	// for events outside the node tree.
-	roomID int64
+	// For node events: authParent is the room defining the node's
+	// permissions (authParentSource); roomID the nearest room (the node
+	// itself for a room), whose room event list shows the event;
+	// hookRoomID the room whose webhooks see it: the nearest room, for a
+	// room its parent room ("created in affected room"). All 0 outside
+	// the node tree.
+	authParent int64
+	roomID     int64
+	hookRoomID int64
 	// attribute is a free detail (e.g. the role name of a role grant).
 	attribute string
 }
 
 // emit records a successful change by the caller of r: operation op on
-// the object (id, name). For node operations id is the node, whose room
-// becomes the event's auth parent. Callers hold e.mu.
+// the object (id, name), and hands it to the webhooks. For node
+// operations id is the node, whose room becomes the event's auth parent;
+// a deletion must therefore be emitted while the node is still in the
+// tree. Handlers call it once on their success path. Callers hold e.mu.
 func (e *Emulator) emit(r *http.Request, op int, id int64, name string) {
 	st := e.st
 	ev := &logEvent{
@@ -74,9 +82,9 @@ func (e *Emulator) emit(r *http.Request, op int, id int64, name string) {
 	}
 	if ev.objType == objNode {
 		if n := st.nodes[id]; n != nil {
-			ev.roomID = st.authParentID(n)
+			ev.authParent, ev.roomID, ev.hookRoomID = st.authParentID(n), st.roomOf(n), st.roomOf(n)
 			if n.typ == typeRoom {
-				ev.roomID = n.id
+				ev.hookRoomID = st.roomOf(st.nodes[n.parentID])
 			}
 		}
 	}
@@ -128,8 +136,8 @@ func (st *state) logEventJSONOf(ev *logEvent) logEventJSON {
 		ObjectName1:   ev.objName,
 		Attribute1:    ev.attribute,
 	}
-	if ev.roomID != 0 {
-		out.AuthParentSource = strconv.FormatInt(ev.roomID, 10)
+	if ev.authParent != 0 {
+		out.AuthParentSource = strconv.FormatInt(ev.authParent, 10)
 	}
 	return out
 }
@@ -534,4 +542,15 @@ func pick(cond bool, a, b int) int {
 		return a
 	}
 	return b
+}
+
+// roomOf is the nearest room holding n, n itself for a room; 0 for nil.
+func (st *state) roomOf(n *node) int64 {
+	for n != nil && n.typ != typeRoom {
+		n = st.nodes[n.parentID]
+	}
+	if n == nil {
+		return 0
+	}
+	return n.id
 }

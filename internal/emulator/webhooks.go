@@ -475,27 +475,33 @@ type deliverer struct {
 // logged. Callers hold e.mu.
 func (e *Emulator) notifyWebhooks(ev *logEvent) {
 	name := operations[ev.op].eventType
-	if name == "" {
-		return
+	for _, h := range e.st.webhookTargets(ev, e.clock.now()) {
+		e.queueDelivery(h, name, e.payload(h, name, ev))
 	}
+}
+
+// webhookTargets are the enabled, unexpired webhooks subscribed to ev's
+// event type and in scope for it, in id order. Callers hold e.mu.
+func (st *state) webhookTargets(ev *logEvent, now time.Time) []*webhook {
+	name := operations[ev.op].eventType
 	i := slices.IndexFunc(eventTypes, func(t eventType) bool { return t.name == name })
-	if i < 0 {
-		return
+	if name == "" || i < 0 {
+		return nil
 	}
 	scope := eventTypes[i].scope
-	now := e.clock.now()
-	for _, id := range slices.Sorted(mapKeys(e.st.admin.webhooks)) {
-		h := e.st.admin.webhooks[id]
+	var out []*webhook
+	for _, id := range slices.Sorted(mapKeys(st.admin.webhooks)) {
+		h := st.admin.webhooks[id]
 		if !h.enabled || !h.expireAt.After(now) || !slices.Contains(h.eventTypes, name) {
 			continue
 		}
-		inScope := (scope&scopeTenant != 0 && h.tenant) ||
+		if (scope&scopeTenant != 0 && h.tenant) ||
 			(scope&scopeCustomer != 0 && !h.tenant) ||
-			(scope&scopeNode != 0 && !h.tenant && h.rooms[ev.roomID])
-		if inScope {
-			e.queueDelivery(h, name, e.payload(h, name, ev))
+			(scope&scopeNode != 0 && !h.tenant && h.rooms[ev.hookRoomID]) {
+			out = append(out, h)
 		}
 	}
+	return out
 }
 
 // payload renders the body for h. Callers hold e.mu.
