@@ -129,6 +129,10 @@ type customerJSON struct {
 	QuotaUsed            *int64                  `json:"quotaUsed,omitempty"`
 	UserMax              int64                   `json:"userMax"`
 	UserUsed             *int64                  `json:"userUsed,omitempty"`
+	// CntInternalUser and CntGuestUser are sent by newer servers (recorded
+	// dco3 fixture provisioning/customer_ok.json), not in 4.26.7.
+	CntInternalUser *int64 `json:"cntInternalUser,omitempty"`
+	CntGuestUser    *int64 `json:"cntGuestUser,omitempty"`
 	CreatedAt            apiTime                 `json:"createdAt"`
 	IsLocked             bool                    `json:"isLocked"`
 	TrialDaysLeft        *int                    `json:"trialDaysLeft,omitempty"`
@@ -144,10 +148,10 @@ type customerJSON struct {
 
 // customerView renders c as Customer; attrs includes the attributes.
 func (e *Emulator) customerView(c *tenantCustomer, attrs bool) customerJSON {
-	used, users := int64(0), int64(1)
+	used, users, guests := int64(0), int64(1), int64(0)
 	out := customerJSON{
 		ID: c.id, CompanyName: c.companyName, CustomerContractType: c.contractType, QuotaMax: c.quotaMax, QuotaUsed: &used,
-		UserMax: c.userMax, UserUsed: &users, CreatedAt: apiTime(c.createdAt), IsLocked: c.isLocked,
+		UserMax: c.userMax, UserUsed: &users, CntInternalUser: &users, CntGuestUser: &guests, CreatedAt: apiTime(c.createdAt), IsLocked: c.isLocked,
 		ProviderCustomerID: c.providerCustomerID, WebhooksMax: c.webhooksMax, LockStatus: c.isLocked, CustomerUUID: c.uuid,
 	}
 	if c.contractType == "demo" {
@@ -373,7 +377,7 @@ func (e *Emulator) handleCreateCustomer(w http.ResponseWriter, r *http.Request) 
 	e.emit(r, opCustomerCreated, c.id, c.companyName)
 	out := e.customerView(c, req.CustomerAttributes != nil)
 	out.FirstAdminUser = &admin
-	out.QuotaUsed, out.UserUsed, out.TrialDaysLeft = nil, nil, nil
+	out.QuotaUsed, out.UserUsed, out.TrialDaysLeft, out.CntInternalUser, out.CntGuestUser = nil, nil, nil, nil, nil
 	if req.TrialDays != nil {
 		out.TrialDays = req.TrialDays
 	}
@@ -435,7 +439,7 @@ func (e *Emulator) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) 
 	*c = next
 	e.emit(r, opCustomerUpdated, c.id, c.companyName)
 	out := e.customerView(c, false)
-	out.QuotaUsed, out.UserUsed, out.TrialDaysLeft = nil, nil, nil
+	out.QuotaUsed, out.UserUsed, out.TrialDaysLeft, out.CntInternalUser, out.CntGuestUser = nil, nil, nil, nil, nil
 	writeJSON(w, http.StatusOK, out)
 }
 
