@@ -122,28 +122,28 @@ type customerAttributesJSON struct {
 // NewCustomerResponse and UpdateCustomerResponse, whose extra or missing
 // properties are marked in OmittedWhenUnset).
 type customerJSON struct {
-	ID                   int64                   `json:"id"`
-	CompanyName          string                  `json:"companyName"`
-	CustomerContractType string                  `json:"customerContractType"`
-	QuotaMax             int64                   `json:"quotaMax"`
-	QuotaUsed            *int64                  `json:"quotaUsed,omitempty"`
-	UserMax              int64                   `json:"userMax"`
-	UserUsed             *int64                  `json:"userUsed,omitempty"`
+	ID                   int64  `json:"id"`
+	CompanyName          string `json:"companyName"`
+	CustomerContractType string `json:"customerContractType"`
+	QuotaMax             int64  `json:"quotaMax"`
+	QuotaUsed            *int64 `json:"quotaUsed,omitempty"`
+	UserMax              int64  `json:"userMax"`
+	UserUsed             *int64 `json:"userUsed,omitempty"`
 	// CntInternalUser and CntGuestUser are sent by newer servers (recorded
 	// dco3 fixture provisioning/customer_ok.json), not in 4.26.7.
-	CntInternalUser *int64 `json:"cntInternalUser,omitempty"`
-	CntGuestUser    *int64 `json:"cntGuestUser,omitempty"`
-	CreatedAt            apiTime                 `json:"createdAt"`
-	IsLocked             bool                    `json:"isLocked"`
-	TrialDaysLeft        *int                    `json:"trialDaysLeft,omitempty"`
-	TrialDays            *int                    `json:"trialDays,omitempty"`
-	UpdatedAt            *apiTime                `json:"updatedAt,omitempty"`
-	CustomerAttributes   *customerAttributesJSON `json:"customerAttributes,omitempty"`
-	ProviderCustomerID   string                  `json:"providerCustomerId,omitempty"`
-	WebhooksMax          int64                   `json:"webhooksMax"`
-	LockStatus           bool                    `json:"lockStatus"`
-	CustomerUUID         string                  `json:"customerUuid"`
-	FirstAdminUser       *firstAdminJSON         `json:"firstAdminUser,omitempty"`
+	CntInternalUser    *int64                  `json:"cntInternalUser,omitempty"`
+	CntGuestUser       *int64                  `json:"cntGuestUser,omitempty"`
+	CreatedAt          apiTime                 `json:"createdAt"`
+	IsLocked           bool                    `json:"isLocked"`
+	TrialDaysLeft      *int                    `json:"trialDaysLeft,omitempty"`
+	TrialDays          *int                    `json:"trialDays,omitempty"`
+	UpdatedAt          *apiTime                `json:"updatedAt,omitempty"`
+	CustomerAttributes *customerAttributesJSON `json:"customerAttributes,omitempty"`
+	ProviderCustomerID string                  `json:"providerCustomerId,omitempty"`
+	WebhooksMax        int64                   `json:"webhooksMax"`
+	LockStatus         bool                    `json:"lockStatus"`
+	CustomerUUID       string                  `json:"customerUuid"`
+	FirstAdminUser     *firstAdminJSON         `json:"firstAdminUser,omitempty"`
 }
 
 // customerView renders c as Customer; attrs includes the attributes.
