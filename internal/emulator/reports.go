@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -166,56 +165,57 @@ func (e *Emulator) handleCreateReport(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, rp.toJSON())
 }
 
-// handleListReports lists reports with the query parameters the Python
-// client names (name, type, subType, state, hasError, enabled; sort by
-// name, created, lastModified, type, subType, state).
-func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	offset, limit := 0, defaultLimit
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"offset", &offset}, {"limit", &limit}} {
-		if s := q.Get(p.name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 {
-				writeError(w, errInvalidRange)
-				return
-			}
-			*p.dst = n
-		}
-	}
-	if limit == 0 || limit > maxLimit {
-		limit = maxLimit
-	}
-	if s := q.Get("state"); s != "" && !slices.Contains(reportStates, s) {
-		writeError(w, errInvalidParameter)
-		return
-	}
-	var boolFilters [2]*bool
-	for i, name := range []string{"hasError", "enabled"} {
-		v, present, err := queryBool(r, name)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		if present {
-			boolFilters[i] = &v
-		}
-	}
-	sortField, desc, _ := strings.Cut(q.Get("sort"), ":")
-	sorts := map[string]func(a, b *report) int{
-		"":             func(a, b *report) int { return cmp.Compare(a.id, b.id) },
+// reportListSpec sorts and pages reports (sort name, created,
+// lastModified, type, subType, state; default id order). The Python
+// client filters with plain query parameters, read by reportFilterOf.
+var reportListSpec = &listSpec[*report]{
+	sorts: map[string]func(a, b *report) int{
 		"name":         func(a, b *report) int { return compareFold(a.name, b.name) },
 		"created":      func(a, b *report) int { return a.created.Compare(b.created) },
 		"lastModified": func(a, b *report) int { return a.lastModified.Compare(b.lastModified) },
 		"type":         func(a, b *report) int { return cmp.Compare(a.typ, b.typ) },
 		"subType":      func(a, b *report) int { return cmp.Compare(a.subType, b.subType) },
 		"state":        func(a, b *report) int { return cmp.Compare(a.state, b.state) },
+	},
+	tiebreak: func(a, b *report) int { return cmp.Compare(a.id, b.id) },
+}
+
+// reportFilterOf reads the query parameters name (contains), type,
+// subType, state, hasError and enabled.
+func reportFilterOf(r *http.Request) (func(*report) bool, *apiError) {
+	q := r.URL.Query()
+	if s := q.Get("state"); s != "" && !slices.Contains(reportStates, s) {
+		return nil, errInvalidParameter
 	}
-	less, ok := sorts[sortField]
-	if !ok || (desc != "" && desc != "asc" && desc != "desc") {
-		writeError(w, badSort("unknown field '"+sortField+"'"))
+	hasError, errSet, err := queryBool(r, "hasError")
+	if err != nil {
+		return nil, err
+	}
+	enabled, enabledSet, err := queryBool(r, "enabled")
+	if err != nil {
+		return nil, err
+	}
+	return func(rp *report) bool {
+		return (q.Get("name") == "" || containsFold(rp.name, q.Get("name"))) &&
+			(q.Get("type") == "" || rp.typ == q.Get("type")) &&
+			(q.Get("subType") == "" || rp.subType == q.Get("subType")) &&
+			(q.Get("state") == "" || rp.state == q.Get("state")) &&
+			(!errSet || !hasError) && // the emulator's reports never fail
+			(!enabledSet || rp.enabled == enabled)
+	}, nil
+}
+
+// handleListReports lists reports; a waiting report is finished once it
+// has been listed after its creation.
+func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
+	q, err := parseListQuery(r, reportListSpec)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	match, err := reportFilterOf(r)
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	e.mu.Lock()
@@ -224,39 +224,25 @@ func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	now := e.clock.now()
 	var sel []*report
 	for _, rp := range e.st.admin.reports {
-		if rp.state == "waiting" && e.clock.now().After(rp.created) {
-			rp.state = "finished"
+		if rp.state == "waiting" && now.After(rp.created) {
+			rp.state, rp.lastModified = "finished", now
 		}
-		match := (q.Get("name") == "" || containsFold(rp.name, q.Get("name"))) &&
-			(q.Get("type") == "" || rp.typ == q.Get("type")) &&
-			(q.Get("subType") == "" || rp.subType == q.Get("subType")) &&
-			(q.Get("state") == "" || rp.state == q.Get("state")) &&
-			(boolFilters[0] == nil || !*boolFilters[0]) &&
-			(boolFilters[1] == nil || rp.enabled == *boolFilters[1])
-		if match {
+		if match(rp) {
 			sel = append(sel, rp)
 		}
 	}
-	slices.SortFunc(sel, func(a, b *report) int {
-		c := less(a, b)
-		if desc == "desc" {
-			c = -c
-		}
-		return cmp.Or(c, cmp.Compare(a.id, b.id))
-	})
-	total := len(sel)
-	start := min(offset, total)
-	end := min(start+limit, total)
-	items := make([]reportJSON, 0, end-start)
-	for _, rp := range sel[start:end] {
+	page, rng := reportListSpec.apply(sel, q)
+	items := make([]reportJSON, 0, len(page))
+	for _, rp := range page {
 		items = append(items, rp.toJSON())
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Pagination rangeJSON    `json:"pagination"`
 		Items      []reportJSON `json:"items"`
-	}{rangeJSON{Offset: int64(offset), Limit: int64(limit), Total: int64(total)}, items})
+	}{rng, items})
 }
 
 func (e *Emulator) handleDeleteReports(w http.ResponseWriter, r *http.Request) {
