@@ -82,9 +82,9 @@ func (e *Emulator) emit(r *http.Request, op int, id int64, name string) {
 	}
 	if ev.objType == objNode {
 		if n := st.nodes[id]; n != nil {
-			ev.authParent, ev.roomID, ev.hookRoomID = st.authParentID(n), st.roomOf(n), st.roomOf(n)
+			ev.authParent, ev.roomID, ev.hookRoomID = st.authParentID(n), st.nearestRoomID(n), st.nearestRoomID(n)
 			if n.typ == typeRoom {
-				ev.hookRoomID = st.roomOf(st.nodes[n.parentID])
+				ev.hookRoomID = st.nearestRoomID(st.nodes[n.parentID])
 			}
 		}
 	}
@@ -544,8 +544,8 @@ func pick(cond bool, a, b int) int {
 	return b
 }
 
-// roomOf is the nearest room holding n, n itself for a room; 0 for nil.
-func (st *state) roomOf(n *node) int64 {
+// nearestRoomID is the nearest room holding n, n itself for a room; 0 for nil.
+func (st *state) nearestRoomID(n *node) int64 {
 	for n != nil && n.typ != typeRoom {
 		n = st.nodes[n.parentID]
 	}

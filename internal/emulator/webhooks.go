@@ -47,7 +47,7 @@ type webhook struct {
 }
 
 var (
-	errWebhookNotFound  = newAPIError(404, -91000, "Webhook not found")
+	errNoWebhook        = newAPIError(404, -91000, "Webhook not found")
 	errInvalidEventType = newAPIError(400, -80060, "Invalid event type")
 	errInvalidURL       = newAPIError(400, -80010, "Invalid URL")
 	errIllegalProtocol  = newAPIError(400, -80012, "Illegal protocol")
@@ -293,7 +293,7 @@ func (e *Emulator) targetWebhook(r *http.Request, sc webhookScope) (*webhook, *a
 	}
 	h := e.st.admin.webhooks[id]
 	if h == nil || h.tenant != sc.tenant {
-		return nil, errWebhookNotFound
+		return nil, errNoWebhook
 	}
 	return h, nil
 }
