@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// TestNodeWebhookScope: a room.created event reaches a webhook assigned
-// to the room the new room was created in, and no other.
+// TestNodeWebhookScope: only webhooks with node-scope event types can be
+// assigned to rooms, and a room.created event reaches the webhook
+// assigned to the room the new room was created in, and no other.
 func TestNodeWebhookScope(t *testing.T) {
 	got := make(chan []byte, 4)
 	rcv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -40,18 +41,36 @@ func TestNodeWebhookScope(t *testing.T) {
 	r = r.WithContext(context.WithValue(r.Context(), ctxUserID, e.AdminID()))
 
 	e.mu.Lock()
-	hook := func(id int64, room int64) {
-		e.st.admin.webhooks[id] = &webhook{id: id, name: "h", url: rcv.URL, eventTypes: []string{"room.created"}, enabled: true,
-			expireAt: e.clock.now().Add(time.Hour), rooms: map[int64]bool{room: true}}
+	for id := range int64(3) {
+		types := []string{"room.created"}
+		if id == 0 {
+			types = []string{"user.created"} // customer scope only: not for rooms
+		}
+		e.st.admin.webhooks[id+1] = &webhook{id: id + 1, name: "h", url: rcv.URL, eventTypes: types, enabled: true,
+			expireAt: e.clock.now().Add(time.Hour), rooms: map[int64]bool{}}
 	}
-	hook(1, other)  // assigned elsewhere: must not fire
-	hook(2, parent) // the room the child was created in
+	if err := e.st.assignRoomWebhooks(other, map[int64]bool{1: true}); err != errNoWebhook {
+		t.Errorf("a customer-scope webhook was assigned to a room: %v", err)
+	}
+	if err := e.st.assignRoomWebhooks(other, map[int64]bool{2: true, 99: true}); err != errNoWebhook {
+		t.Errorf("an unknown webhook was assigned: %v", err)
+	}
+	if err := e.st.assignRoomWebhooks(other, map[int64]bool{2: true}); err != nil { // assigned elsewhere: must not fire
+		t.Fatal(err)
+	}
+	if err := e.st.assignRoomWebhooks(parent, map[int64]bool{3: true}); err != nil { // the room the child was created in
+		t.Fatal(err)
+	}
+	items := e.st.roomWebhookItems(parent)
+	if len(items) != 2 || items[0].IsAssigned || !items[1].IsAssigned || items[1].Webhook.ID != 3 {
+		t.Errorf("room webhook items of the parent: %+v", items)
+	}
 	e.emit(r, opRoomCreated, child, "Child")
 	ev := e.st.admin.events[len(e.st.admin.events)-1]
 	targets := e.st.webhookTargets(ev, e.clock.now())
 	e.mu.Unlock()
-	if len(targets) != 1 || targets[0].id != 2 {
-		t.Fatalf("targets %v, want webhook 2 only", targets)
+	if len(targets) != 1 || targets[0].id != 3 {
+		t.Fatalf("targets %v, want webhook 3 only", targets)
 	}
 
 	select {
