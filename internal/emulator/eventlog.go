@@ -16,8 +16,8 @@ import (
 // Event log: every handler that changes something calls e.emit once on
 // its success path; emit appends a LogEvent and hands the event to the
 // webhooks (webhooks.go). Read side: GET /eventlog/events (LOG_AUDITOR),
-// GET /eventlog/operations, GET /eventlog/audits/nodes, GET
-// /eventlog/audits/node_info and GET /nodes/rooms/{room_id}/events. The
+// GET /eventlog/operations, GET /eventlog/audits/nodes and GET
+// /nodes/rooms/{room_id}/events. The
 // operation ids and names are the emulator's own (unverified_admin.go).
 
 // Object types of LogEvent.objectType1/2 (unverified numbering).
@@ -465,73 +465,10 @@ func (e *Emulator) handleAuditNodes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// auditNodeInfoJSON is one item of GET /eventlog/audits/node_info (not in
-// the 4.26.7 document; shape after the Python client's model).
-type auditNodeInfoJSON struct {
-	NodeID          int64  `json:"nodeId"`
-	NodeName        string `json:"nodeName"`
-	NodeParentPath  string `json:"nodeParentPath"`
-	NodeParentID    int64  `json:"nodeParentId"`
-	NodeIsEncrypted bool   `json:"nodeIsEncrypted"`
-	CountChildren   int    `json:"countChildren"`
-}
-
-var nodeInfoSpec = &listSpec[*node]{
-	filters: map[string]filterField[*node]{
-		"nodeName": {kind: kindString, ops: []string{"cn", "eq"}, str: func(n *node) string { return n.name }},
-		"nodeId":   {kind: kindInt, ops: []string{"eq"}, num: func(n *node) int64 { return n.id }},
-	},
-	sorts: map[string]func(a, b *node) int{
-		"nodeName": func(a, b *node) int { return compareFold(a.name, b.name) },
-		"nodeId":   func(a, b *node) int { return cmp.Compare(a.id, b.id) },
-	},
-	tiebreak: func(a, b *node) int { return cmp.Compare(a.id, b.id) },
-}
-
-// handleAuditNodeInfo lists the rooms below parent_id (0 or absent = top
-// level) for a log auditor.
-func (e *Emulator) handleAuditNodeInfo(w http.ResponseWriter, r *http.Request) {
-	q, err := parseListQuery(r, nodeInfoSpec)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	var parent int64
-	if s := r.URL.Query().Get("parent_id"); s != "" && s != "0" {
-		if parent, err = parseID(s); err != nil {
-			writeError(w, err)
-			return
-		}
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if err := e.requireRight(r, rightReadLogs); err != nil {
-		writeError(w, err)
-		return
-	}
-	var rooms []*node
-	for _, n := range e.st.children(parent) {
-		if n.typ == typeRoom {
-			rooms = append(rooms, n)
-		}
-	}
-	page, rng := nodeInfoSpec.apply(rooms, q)
-	items := make([]auditNodeInfoJSON, 0, len(page))
-	for _, n := range page {
-		items = append(items, auditNodeInfoJSON{NodeID: n.id, NodeName: n.name, NodeParentPath: e.st.parentPath(n),
-			NodeParentID: n.parentID, NodeIsEncrypted: n.isEncrypted, CountChildren: len(e.st.children(n.id))})
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Range rangeJSON           `json:"range"`
-		Items []auditNodeInfoJSON `json:"items"`
-	}{rng, items})
-}
-
 func (e *Emulator) eventlogRoutes(r chi.Router) {
 	r.Get("/eventlog/events", eventsAcceptable(e.handleEvents))
 	r.Get("/eventlog/operations", produces(mediaJSON, e.handleOperations))
 	r.Get("/eventlog/audits/nodes", produces(mediaJSON, e.handleAuditNodes))
-	r.Get("/eventlog/audits/node_info", produces(mediaJSON, e.handleAuditNodeInfo))
 	r.Get("/nodes/rooms/{room_id}/events", eventsAcceptable(e.handleRoomEvents))
 }
 
