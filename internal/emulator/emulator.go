@@ -119,6 +119,11 @@ type Config struct {
 	// code for that user.
 	AutoApproveLogin string
 
+	// APIVersion is reported as restApiVersion and sdsServerVersion by
+	// GET /public/software/version (default "4.26.7", the API document the
+	// emulator follows).
+	APIVersion string
+
 	// ServiceToken authenticates the provisioning (tenant) API: requests
 	// must send it in the X-Sds-Service-Token header. When empty a random
 	// token is generated; ServiceToken reports it.
@@ -130,11 +135,6 @@ type Config struct {
 	// WebhookRetryBackoff is the wait before the first retry of a failed
 	// webhook delivery; it doubles per retry (default 1 s).
 	WebhookRetryBackoff time.Duration
-
-	// APIVersion is reported as restApiVersion and sdsServerVersion by
-	// GET /public/software/version (default "4.26.7", the API document the
-	// emulator follows).
-	APIVersion string
 }
 
 // Bool returns a pointer to v, for Config.UseS3Storage and

@@ -23,30 +23,30 @@ func (e *Emulator) routes() http.Handler {
 	r.Get("/oauth/callback", e.handleCallback)
 	r.Post("/oauth/revoke", e.handleRevoke)
 
-	// Reporting and branding services (own authentication groups).
-	e.reportRoutes(r)
-	e.brandingRoutes(r)
-
 	r.Route("/api/v4", func(r chi.Router) {
 		// Unauthenticated.
 		r.Get("/auth/ping", produces(mediaText, e.handleAuthPing))
 		r.Get("/public/system/info", produces(mediaJSON, e.handleSystemInfo))
 		r.Get("/public/system/info/auth/ad", produces(mediaJSON, e.handleADInfo))
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
+		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
-		e.provisioningRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
 			r.Use(e.requireAuth)
+			e.systemAdminRoutes(r)
 			e.accountRoutes(r)
 			e.configRoutes(r)
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
-			e.systemAdminRoutes(r)
 		})
 	})
+
+	// Reporting and branding services (own authentication groups).
+	e.reportRoutes(r)
+	e.brandingRoutes(r)
 
 	e.router = r
 	api := http.Handler(r)
