@@ -622,6 +622,20 @@ func TestSettingsAndSystemConfig(t *testing.T) {
 		"/config/info/license", "/config/info/notifications/channels", "/settings/notifications/channels"} {
 		expect(t, api(t, srv, tok, "GET", p, ""), 200, nil)
 	}
+	var auth struct {
+		AuthMethods []struct {
+			Name      string
+			IsEnabled bool
+			Priority  int
+		}
+	}
+	expect(t, api(t, srv, tok, "PUT", "/system/config/settings/auth", `{"authMethods":[{"name":"basic","isEnabled":true,"priority":2},{"name":"openid","isEnabled":true,"priority":1}]}`), 200, &auth)
+	if len(auth.AuthMethods) != 2 || auth.AuthMethods[1].Name != "openid" || !auth.AuthMethods[1].IsEnabled || auth.AuthMethods[1].Priority != 1 {
+		t.Errorf("auth methods: %+v", auth)
+	}
+	wantError(t, api(t, srv, tok, "PUT", "/system/config/settings/auth", `{"authMethods":[1,2]}`), 400, -92001)
+	wantError(t, api(t, srv, tok, "PUT", "/system/config/settings/auth", `{"authMethods":[{"name":"basic","priority":"high"}]}`), 400, -80002)
+
 	var syslog struct {
 		Enabled bool
 		Host    string

@@ -192,14 +192,43 @@ func mergeInto(dst, patch jsonDoc, wo writeOnly) *apiError {
 			}
 			dst[k] = s
 		case []any:
-			a, ok := v.([]any)
-			if !ok {
-				return errInvalidParameter
+			a, err := mergeArray(o, v)
+			if err != nil {
+				return err
 			}
 			dst[k] = a
 		}
 	}
 	return nil
+}
+
+// mergeArray checks a new array value against the stored one: its
+// elements must have the type of the stored first element (objects are
+// merged into a copy of it, so each keeps the full set of keys); an array
+// stored empty takes strings.
+func mergeArray(old []any, v any) ([]any, *apiError) {
+	a, ok := v.([]any)
+	if !ok {
+		return nil, errInvalidParameter
+	}
+	out := make([]any, 0, len(a))
+	for _, el := range a {
+		wrapped := jsonDoc{"v": ""}
+		if len(old) > 0 {
+			wrapped["v"] = old[0]
+			if proto, isObj := old[0].(map[string]any); isObj {
+				wrapped["v"] = cloneDoc(proto)
+			}
+		}
+		if el == nil {
+			return nil, errInvalidParameter
+		}
+		if err := mergeInto(wrapped, jsonDoc{"v": el}, nil); err != nil {
+			return nil, err
+		}
+		out = append(out, wrapped["v"])
+	}
+	return out, nil
 }
 
 // decodeDoc reads a JSON object body.

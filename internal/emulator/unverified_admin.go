@@ -171,3 +171,39 @@ const (
 	webhookQueueSize       = 256
 	webhookWorkers         = 2
 )
+
+// Further choices of the administration areas, all unverified:
+//
+//   - Event log: every event has status 0 (success; failed operations are
+//     not logged); userClient is the request's User-Agent; the message is
+//     "<operation name>: <object name>"; events of provisioning (customer
+//     changes, made with the service token by no user) land in the
+//     tenant's log with userId 0; the CSV answer (Accept: text/csv) has a
+//     header row named after the LogEvent properties. Room events list the
+//     events of nodes whose nearest room is the room (the room's own
+//     creation included); room administrators and log auditors may read
+//     them.
+//   - Password policies: mustContainCharacters is met when the password
+//     has characters of numberOfCharacteristicsToEnforce of the listed
+//     classes (all listed when 0); rejectUserInfo looks for the user name,
+//     first and last name and e-mail (3 characters or more) in the
+//     password; rejectKeyboardPatterns looks for four neighbouring keys of
+//     a keyboard row; the dictionary is a handful of common words. An
+//     expired password (passwordExpiration) sets mustChangePassword at the
+//     next login; a lockout (userLockout) refuses even the right password
+//     with the OAuth error "User is locked.".
+//   - Customer settings need CONFIG_MANAGER also for reading; home rooms,
+//     once active, cannot be deactivated (-90001); no home room is created.
+//   - System configuration documents start with plausible defaults (basic
+//     authentication only, event log on with 30 days retention, syslog off,
+//     one e-mail notification channel, the nominal AD configuration and
+//     OpenID provider of unverified_users.go); the license is "valid" for
+//     ten years from the current year.
+//   - Provisioning: customer ids start at 2 (1 is the emulator's tenant);
+//     a provisioned customer's only user is its first administrator, with
+//     id 1 and the five administrative roles; webhooksMax defaults to 350.
+//   - Reports need LOG_AUDITOR; a report is "waiting" when created and
+//     "finished" once listed later; no file is produced.
+//   - Branding: reading needs a login, changing CONFIG_MANAGER; an uploaded
+//     image serves every size; only raster image types keep their content
+//     type (others are served as application/octet-stream).
