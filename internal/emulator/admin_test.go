@@ -803,6 +803,18 @@ func TestEventLogSettings(t *testing.T) {
 	if list.Range.Total != 1 {
 		t.Errorf("events recorded while the log was off: %+v", list)
 	}
+
+	// Events older than the retention period are gone.
+	expect(t, api(t, srv, tok, "PUT", "/system/config/settings/eventlog", `{"enabled":true,"retentionPeriod":1}`), 200, nil)
+	if err := srv.AdvanceClock(25 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	tok = login(t, srv).Access
+	expect(t, createUser(t, srv, tok, "csv3", "Csv-pass-1234"), 201, nil)
+	expect(t, api(t, srv, tok, "GET", "/eventlog/events", ""), 200, &list)
+	if list.Range.Total != 1 || list.Items[0].ObjectName1 != "csv3" {
+		t.Errorf("after the retention period: %+v", list)
+	}
 }
 
 // TestLoginPolicies: with password expiration on, an old password must be
