@@ -17,6 +17,10 @@ type adminState struct {
 	webhooks   map[int64]*webhook
 
 	policies passwordPolicies
+	// clientMeta completes the OAuth clients (oauthclients.go);
+	// rescueKeyPairs are the system rescue key pairs (rescuekeys.go).
+	clientMeta     map[string]clientMeta
+	rescueKeyPairs []*keyPair
 	// passwordSetAt is when a user last changed their password (absent:
 	// since the account was created); loginFailures counts failed logins
 	// in a row and lockedUntil ends a lockout (password policy rules).
@@ -39,6 +43,7 @@ func newAdminState(now time.Time, adminID int64) *adminState {
 	return &adminState{
 		webhooks:      map[int64]*webhook{},
 		policies:      defaultPasswordPolicies(now, adminID),
+		clientMeta:    map[string]clientMeta{},
 		passwordSetAt: map[int64]time.Time{},
 		loginFailures: map[int64]int{},
 		lockedUntil:   map[int64]time.Time{},
@@ -58,6 +63,8 @@ func (e *Emulator) systemAdminRoutes(r chi.Router) {
 	e.settingsRoutes(r)
 	e.policyRoutes(r)
 	e.sysconfigRoutes(r)
+	e.oauthClientRoutes(r)
+	e.rescueKeyRoutes(r)
 }
 
 // deref0 returns *s, or "" for nil.

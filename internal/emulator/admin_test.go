@@ -866,3 +866,123 @@ func TestLoginPolicies(t *testing.T) {
 		t.Errorf("after the lockout period: %d %s", r.status, r.body)
 	}
 }
+
+// TestOAuthClientAdministration: a client created through the API can log
+// in at once; a disabled one cannot; the standard clients cannot be
+// changed; deleting a client ends its tokens.
+func TestOAuthClientAdministration(t *testing.T) {
+	srv := newServer(t)
+	tok := login(t, srv).Access
+	wantError(t, api(t, srv, tok, "POST", "/system/config/oauth/clients", `{"clientName":"weak","grantTypes":["password"],"clientSecret":"short"}`), 400, -10002)
+	wantError(t, api(t, srv, tok, "POST", "/system/config/oauth/clients", `{"clientName":"cc","grantTypes":["client_credentials"]}`), 400, -90083)
+	wantError(t, api(t, srv, tok, "POST", "/system/config/oauth/clients", `{"clientName":"rt","grantTypes":["refresh_token"]}`), 400, -90091)
+	var c struct {
+		ClientID, ClientSecret, ClientType string
+		IsEnabled, IsStandard              bool
+		AccessTokenValidity                int64
+	}
+	expect(t, api(t, srv, tok, "POST", "/system/config/oauth/clients",
+		`{"clientId":"my-script","clientName":"My script","grantTypes":["password","refresh_token"],"accessTokenValidity":600}`), 201, &c)
+	if c.ClientID != "my-script" || len(c.ClientSecret) < 12 || c.ClientType != "confidential" || !c.IsEnabled || c.IsStandard || c.AccessTokenValidity != 600 {
+		t.Fatalf("created client: %+v", c)
+	}
+	wantError(t, api(t, srv, tok, "POST", "/system/config/oauth/clients", `{"clientId":"my-script","clientName":"Other","grantTypes":["password"]}`), 409, -90081)
+	wantError(t, api(t, srv, tok, "POST", "/system/config/oauth/clients", `{"clientName":"my script","grantTypes":["password"]}`), 409, -90087)
+
+	grant := func() response {
+		return oauthPost(t, srv, "/oauth/token", map[string][]string{"grant_type": {"password"}, "username": {srv.AdminLogin}, "password": {srv.AdminPassword}},
+			basic("my-script", c.ClientSecret, base64.StdEncoding))
+	}
+	issued := decodeTokens(t, grant())
+	if issued.ExpiresIn != 600 {
+		t.Errorf("the client's access token validity is not used: %d", issued.ExpiresIn)
+	}
+	expect(t, api(t, srv, tok, "PUT", "/system/config/oauth/clients/my-script", `{"grantTypes":["password"],"isEnabled":false}`), 200, &c)
+	if c.IsEnabled {
+		t.Error("client still enabled")
+	}
+	if r := grant(); r.status != 400 || !strings.Contains(string(r.body), "invalid_client") {
+		t.Errorf("a disabled client logged in: %d %s", r.status, r.body)
+	}
+	var list []struct{ ClientID string }
+	expect(t, api(t, srv, tok, "GET", "/system/config/oauth/clients?filter=isEnabled:eq:false", ""), 200, &list)
+	if len(list) != 1 || list[0].ClientID != "my-script" {
+		t.Errorf("disabled clients: %+v", list)
+	}
+	expect(t, api(t, srv, tok, "PUT", "/system/config/oauth/clients/my-script", `{"grantTypes":["password"],"isEnabled":true}`), 200, nil)
+	issued = decodeTokens(t, grant())
+	wantError(t, api(t, srv, tok, "PUT", "/system/config/oauth/clients/"+srv.ClientID, `{"grantTypes":["password"]}`), 403, -90088)
+	wantError(t, api(t, srv, tok, "DELETE", "/system/config/oauth/clients/"+srv.PublicClientID, ""), 403, -90088)
+	if r := api(t, srv, tok, "DELETE", "/system/config/oauth/clients/my-script", ""); r.status != 204 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	wantError(t, api(t, srv, issued.Access, "GET", "/user/account", ""), 401, -10012)
+	wantError(t, api(t, srv, tok, "GET", "/system/config/oauth/clients/my-script", ""), 404, -90080)
+	c.ClientSecret = ""
+	expect(t, api(t, srv, tok, "GET", "/system/config/oauth/clients/"+srv.PublicClientID, ""), 200, &c)
+	if !c.IsStandard || c.ClientType != "public" || c.ClientSecret != "" {
+		t.Errorf("the public standard client: %+v", c)
+	}
+	expect(t, api(t, srv, "", "GET", "/public/system/info/license", ""), 200, nil)
+}
+
+// TestSystemRescueKeyPair: a config manager sets the system rescue key
+// pair, which switches encryption on; users with a key pair read it.
+func TestSystemRescueKeyPair(t *testing.T) {
+	srv := newServer(t, dracoontest.WithCrypto(false))
+	tok := login(t, srv).Access
+	var gen struct{ CryptoEnabled bool }
+	expect(t, api(t, srv, tok, "GET", "/config/info/general", ""), 200, &gen)
+	if gen.CryptoEnabled {
+		t.Fatal("crypto on although switched off")
+	}
+	// Reading needs an own key pair.
+	wantError(t, api(t, srv, tok, "GET", "/settings/keypair", ""), 401, -10006)
+	wantError(t, api(t, srv, tok, "GET", "/settings/keypairs", ""), 403, -70020)
+	if r := api(t, srv, tok, "POST", "/settings/keypair", keyPairBody("RSA-4096", testPublicKey, testPrivateKey)); r.status != 204 {
+		t.Fatalf("set rescue key pair: %d %s", r.status, r.body)
+	}
+	wantError(t, api(t, srv, tok, "POST", "/settings/keypair", keyPairBody("A", testPublicKey, testPrivateKey)), 400, -70025)
+	expect(t, api(t, srv, tok, "GET", "/config/info/general", ""), 200, &gen)
+	if !gen.CryptoEnabled {
+		t.Error("setting the rescue key pair did not switch encryption on")
+	}
+	if r := api(t, srv, tok, "POST", "/user/account/keypair", keyPairBody("RSA-4096", testPublicKey, testPrivateKey)); r.status != 204 {
+		t.Fatalf("own key pair: %d %s", r.status, r.body)
+	}
+	var kp struct {
+		PublicKeyContainer struct{ Version, PublicKey string }
+	}
+	expect(t, api(t, srv, tok, "GET", "/settings/keypair?version=RSA-4096", ""), 200, &kp)
+	if kp.PublicKeyContainer.PublicKey != testPublicKey {
+		t.Errorf("rescue key pair: %+v", kp)
+	}
+	var all []any
+	expect(t, api(t, srv, tok, "GET", "/settings/keypairs", ""), 200, &all)
+	if len(all) != 1 {
+		t.Errorf("%d rescue key pairs", len(all))
+	}
+	// Migration: a pair of another version, keeping the old private key.
+	migrate := `{"privateKeyContainer":{"version":"A","privateKey":` + fmt.Sprintf("%q", testPrivateKey) + `},"publicKeyContainer":{"version":"A","publicKey":` +
+		fmt.Sprintf("%q", testPublicKey) + `},"previousPrivateKey":{"version":"RSA-4096","privateKey":` + fmt.Sprintf("%q", testPrivateKey) + `}}`
+	if r := api(t, srv, tok, "POST", "/settings/keypairs", migrate); r.status != 204 {
+		t.Fatalf("migrate: %d %s", r.status, r.body)
+	}
+	wantError(t, api(t, srv, tok, "POST", "/settings/keypairs", migrate), 400, -70021)
+	expect(t, api(t, srv, tok, "GET", "/settings/keypairs", ""), 200, &all)
+	if len(all) != 2 {
+		t.Errorf("%d rescue key pairs after the migration", len(all))
+	}
+	if r := api(t, srv, tok, "DELETE", "/settings/keypair?version=A", ""); r.status != 204 {
+		t.Fatalf("delete A: %d %s", r.status, r.body)
+	}
+	if _, err := srv.AddUser("noconfig", "Noconfig-pass-1"); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, api(t, srv, loginAs(t, srv, "noconfig", "Noconfig-pass-1").Access, "POST", "/settings/keypair", keyPairBody("A", testPublicKey, testPrivateKey)), 403, 0)
+	if r := api(t, srv, tok, "DELETE", "/settings/keypair?version=RSA-4096", ""); r.status != 204 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	wantError(t, api(t, srv, tok, "GET", "/settings/keypair", ""), 400, -70020)
+	wantError(t, api(t, srv, tok, "POST", "/settings/keypairs", `{"privateKeyContainer":{"version":"A","privateKey":"x"},"publicKeyContainer":{"version":"A","publicKey":"y"},"previousPrivateKey":{"version":"RSA-4096","privateKey":"z"}}`), 400, -90020)
+}

@@ -47,6 +47,9 @@ func init() {
 			"receiverLanguage", "notifyUser", "email", "phone", // not given at creation
 			"title", "language", "authMethods", "needsToChangeUserName", "password", "needsToChangePassword", "login", "gender", // deprecated request fields, never answered
 		},
+		"OAuthClient": {
+			"clientSecret", // public clients have none
+		},
 		"PasswordPoliciesConfig": {
 			// GET /system/config/policies/passwords/{password_type} answers
 			// the policy of that type only.

@@ -64,7 +64,10 @@ func (e *Emulator) requireServiceToken(next http.Handler) http.Handler {
 // generated). It is a secret.
 func (e *Emulator) ServiceToken() string { return e.serviceToken }
 
+// provisioningRoutes registers the tenant API and the public license
+// information, both outside OAuth.
 func (e *Emulator) provisioningRoutes(r chi.Router) {
+	r.Get("/public/system/info/license", produces(mediaJSON, e.handlePublicLicense))
 	r.Group(func(r chi.Router) {
 		r.Use(e.requireServiceToken)
 		r.Get("/provisioning/check_license", produces(mediaJSON, e.handleLicense))

@@ -591,6 +591,12 @@ func licenseInfo(year int) jsonDoc {
 	return jsonDoc{"validFrom": strconv.Itoa(year) + "-01-01T00:00:00.000Z", "validTo": strconv.Itoa(year+10) + "-01-01T00:00:00.000Z", "state": "valid"}
 }
 
+// handlePublicLicense is PublicLicenseInfo: the state of the license
+// only.
+func (e *Emulator) handlePublicLicense(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, jsonDoc{"state": licenseInfo(e.clock.now().Year())["state"]})
+}
+
 func (e *Emulator) handleChannels(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -58,6 +58,9 @@ const (
 	opReportCreated         = 90
 	opReportDeleted         = 91
 	opBrandingChanged       = 92
+	opOAuthClientChanged    = 93
+	opRescueKeyPairCreated  = 94
+	opRescueKeyPairDeleted  = 95
 )
 
 // operations is the operation table. The webhook event type names are the
@@ -105,6 +108,9 @@ var operations = map[int]operation{
 	opReportCreated:         {"Report created", objConfig, ""},
 	opReportDeleted:         {"Report deleted", objConfig, ""},
 	opBrandingChanged:       {"Branding changed", objConfig, ""},
+	opOAuthClientChanged:    {"OAuth client configuration changed", objConfig, ""},
+	opRescueKeyPairCreated:  {"System rescue key pair created", objKeyPair, ""},
+	opRescueKeyPairDeleted:  {"System rescue key pair deleted", objKeyPair, ""},
 }
 
 // Webhook scopes of an event type.
