@@ -28,7 +28,7 @@ func TestWebhookDelivery(t *testing.T) {
 	if !hook.IsEnabled || hook.ExpireAt == "" {
 		t.Fatalf("new webhook: %+v", hook)
 	}
-	// Not subscribed: deleting a group does not reach the receiver.
+	// Not subscribed: creating a group does not reach the receiver.
 	expect(t, api(t, srv, tok, "POST", "/groups", `{"name":"g"}`), 201, nil)
 	var u struct{ ID int64 }
 	expect(t, createUser(t, srv, tok, "hooked", "Hooked-pass-123"), 201, &u)
