@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -23,16 +24,32 @@ func TestEventLogShowsWhatATestDid(t *testing.T) {
 	userCreated := operationID(t, srv, tok, "User created")
 	roomCreated := operationID(t, srv, tok, "Room created")
 
+	loggedIn := operationID(t, srv, tok, "User logged in")
+
 	var all eventList
 	expect(t, api(t, srv, tok, "GET", "/eventlog/events?sort=time:asc", ""), 200, &all)
-	if all.Range.Total != 2 || len(all.Items) != 2 {
-		t.Fatalf("want exactly the two events of this test, got %+v", all)
+	if all.Range.Total != 3 || len(all.Items) != 3 {
+		t.Fatalf("want exactly the three events of this test, got %+v", all)
 	}
-	if e := all.Items[0]; e.OperationID != userCreated || e.ObjectID1 != u.ID || e.ObjectName1 != "eve" || e.UserID != srv.AdminID {
-		t.Errorf("first event %+v is not the user creation", e)
+	if e := all.Items[0]; e.OperationID != loggedIn || e.UserID != srv.AdminID || e.Status != 0 {
+		t.Errorf("first event %+v is not the login", e)
 	}
-	if e := all.Items[1]; e.OperationID != roomCreated || e.ObjectID1 != room.ID || e.AuthParentSource != fmt.Sprint(room.ID) {
-		t.Errorf("second event %+v is not the room creation", e)
+	if e := all.Items[1]; e.OperationID != userCreated || e.ObjectID1 != u.ID || e.ObjectName1 != "eve" || e.UserID != srv.AdminID {
+		t.Errorf("second event %+v is not the user creation", e)
+	}
+	if e := all.Items[2]; e.OperationID != roomCreated || e.ObjectID1 != room.ID || e.AuthParentSource != fmt.Sprint(room.ID) {
+		t.Errorf("third event %+v is not the room creation", e)
+	}
+
+	// A failed login is an event with status 2.
+	if r := oauthPost(t, srv, "/oauth/token", map[string][]string{"grant_type": {"password"}, "username": {"eve"}, "password": {"wrong-password"}},
+		basic(srv.ClientID, srv.ClientSecret, base64.StdEncoding)); r.status != 400 {
+		t.Fatalf("wrong password: %d", r.status)
+	}
+	var failed eventList
+	expect(t, api(t, srv, tok, "GET", "/eventlog/events?status=2", ""), 200, &failed)
+	if len(failed.Items) != 1 || failed.Items[0].UserID != u.ID || failed.Items[0].OperationID != loggedIn {
+		t.Errorf("failed logins: %+v", failed)
 	}
 
 	var byType eventList
@@ -41,13 +58,13 @@ func TestEventLogShowsWhatATestDid(t *testing.T) {
 		t.Errorf("type filter: %+v", byType)
 	}
 	var byUser eventList
-	expect(t, api(t, srv, tok, "GET", fmt.Sprintf("/eventlog/events?user_id=%d", u.ID), ""), 200, &byUser)
-	if len(byUser.Items) != 0 {
-		t.Errorf("eve did nothing, yet: %+v", byUser)
+	expect(t, api(t, srv, tok, "GET", fmt.Sprintf("/eventlog/events?user_id=%d", srv.AdminID), ""), 200, &byUser)
+	if byUser.Range.Total != 3 {
+		t.Errorf("the admin's events: %+v", byUser)
 	}
 	var paged eventList
-	expect(t, api(t, srv, tok, "GET", "/eventlog/events?limit=1", ""), 200, &paged)
-	if paged.Range.Total != 2 || len(paged.Items) != 1 || paged.Items[0].OperationID != roomCreated {
+	expect(t, api(t, srv, tok, "GET", "/eventlog/events?limit=1&status=0", ""), 200, &paged)
+	if paged.Range.Total != 3 || len(paged.Items) != 1 || paged.Items[0].OperationID != roomCreated {
 		t.Errorf("default order is newest first, paged: %+v", paged)
 	}
 	var future eventList
@@ -122,7 +139,7 @@ func TestEventLogSettings(t *testing.T) {
 		t.Fatalf("CSV answer: %d %q", r.status, r.header.Get("Content-Type"))
 	}
 	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "id,time,") || !strings.Contains(lines[1], "csv1") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,time,") || !strings.Contains(lines[1], "csv1") || !strings.Contains(lines[2], "User logged in") {
 		t.Errorf("CSV body: %q", r.body)
 	}
 	wantError(t, api(t, srv, tok, "GET", "/eventlog/events", "", "Accept: image/png"), 406, 0)
@@ -131,7 +148,7 @@ func TestEventLogSettings(t *testing.T) {
 	expect(t, createUser(t, srv, tok, "csv2", "Csv-pass-1234"), 201, nil)
 	var list eventList
 	expect(t, api(t, srv, tok, "GET", "/eventlog/events", ""), 200, &list)
-	if list.Range.Total != 1 {
+	if list.Range.Total != 2 {
 		t.Errorf("events recorded while the log was off: %+v", list)
 	}
 
@@ -143,7 +160,12 @@ func TestEventLogSettings(t *testing.T) {
 	tok = login(t, srv).Access
 	expect(t, createUser(t, srv, tok, "csv3", "Csv-pass-1234"), 201, nil)
 	expect(t, api(t, srv, tok, "GET", "/eventlog/events", ""), 200, &list)
-	if list.Range.Total != 1 || list.Items[0].ObjectName1 != "csv3" {
-		t.Errorf("after the retention period: %+v", list)
+	for _, ev := range list.Items {
+		if ev.ObjectName1 == "csv1" {
+			t.Errorf("an event older than the retention period is listed: %+v", ev)
+		}
+	}
+	if list.Range.Total != 2 || list.Items[0].ObjectName1 != "csv3" {
+		t.Errorf("after the retention period (login and csv3): %+v", list)
 	}
 }

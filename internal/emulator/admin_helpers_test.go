@@ -32,6 +32,7 @@ type logEvent struct {
 	UserID           int64  `json:"userId"`
 	OperationID      int    `json:"operationId"`
 	OperationName    string `json:"operationName"`
+	Status           int    `json:"status"`
 	ObjectID1        int64  `json:"objectId1"`
 	ObjectName1      string `json:"objectName1"`
 	AuthParentSource string `json:"authParentSource"`

@@ -63,12 +63,25 @@ type logEvent struct {
 // a deletion must therefore be emitted while the node is still in the
 // tree. Handlers call it once on their success path. Callers hold e.mu.
 func (e *Emulator) emit(r *http.Request, op int, id int64, name string) {
+	e.record(r, callerID(r), op, 0, id, name)
+}
+
+// emitLogin records a login of u through OAuth, successful or not
+// (status 2). Callers hold e.mu.
+func (e *Emulator) emitLogin(r *http.Request, u *user, ok bool) {
+	e.record(r, u.id, opLogin, pick(ok, 0, 2), u.id, u.login)
+}
+
+// record appends an event by user uid and hands it to the webhooks.
+// Callers hold e.mu.
+func (e *Emulator) record(r *http.Request, uid int64, op, status int, id int64, name string) {
 	st := e.st
 	ev := &logEvent{
 		id:      st.admin.eventSeq.next(),
 		time:    e.clock.now(),
-		userID:  callerID(r),
+		userID:  uid,
 		op:      op,
+		status:  status,
 		client:  r.Header.Get("User-Agent"),
 		objID:   id,
 		objType: operations[op].objType,

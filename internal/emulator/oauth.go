@@ -173,11 +173,13 @@ func (e *Emulator) token(r *http.Request) (*tokenResponse, *oauthError) {
 		if !u.password.matches(password) {
 			u.lastLoginFailAt = now
 			e.st.loginFailed(u, now)
+			e.emitLogin(r, u, false)
 			return nil, invalidGrant("Bad credentials.")
 		}
 		if oe := userCanLogin(u, now); oe != nil {
 			return nil, oe
 		}
+		e.emitLogin(r, u, true)
 		return e.issueTokens(client, u, now, nil), nil
 
 	case "authorization_code":
@@ -555,9 +557,11 @@ func (e *Emulator) handleAuthorizeLogin(w http.ResponseWriter, r *http.Request) 
 	var code string
 	if ok {
 		code = e.newCode(p.clientID, p.redirectURI, u.id)
+		e.emitLogin(r, u, true)
 	} else if u != nil {
 		u.lastLoginFailAt = now
 		e.st.loginFailed(u, now)
+		e.emitLogin(r, u, false)
 	}
 	e.mu.Unlock()
 	if !ok {

@@ -58,6 +58,7 @@ const (
 	opReportCreated         = 90
 	opReportDeleted         = 91
 	opBrandingChanged       = 92
+	opLogin                 = 100
 	opOAuthClientChanged    = 93
 	opRescueKeyPairCreated  = 94
 	opRescueKeyPairDeleted  = 95
@@ -67,6 +68,7 @@ const (
 // document's (POST /settings/webhooks lists them); which operation
 // triggers which is the emulator's reading of their descriptions.
 var operations = map[int]operation{
+	opLogin:                 {"User logged in", objUser, ""},
 	opUserCreated:           {"User created", objUser, "user.created"},
 	opUserUpdated:           {"User changed", objUser, ""},
 	opUserDeleted:           {"User deleted", objUser, "user.deleted"},
@@ -180,8 +182,9 @@ const (
 
 // Further choices of the administration areas, all unverified:
 //
-//   - Event log: every event has status 0 (success; failed operations are
-//     not logged); userClient is the request's User-Agent; the message is
+//   - Event log: logins through OAuth are events (status 0, or 2 for a
+//     wrong password); other events record successful changes only
+//     (status 0); userClient is the request's User-Agent; the message is
 //     "<operation name>: <object name>"; events of provisioning (customer
 //     changes, made with the service token by no user) land in the
 //     tenant's log with userId 0; the CSV answer (Accept: text/csv) has a
