@@ -29,18 +29,24 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info", produces(mediaJSON, e.handleSystemInfo))
 		r.Get("/public/system/info/auth/ad", produces(mediaJSON, e.handleADInfo))
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
+		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
 			r.Use(e.requireAuth)
+			e.systemAdminRoutes(r)
 			e.accountRoutes(r)
 			e.configRoutes(r)
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
 		})
 	})
+
+	// Reporting and branding services (own authentication groups).
+	e.reportRoutes(r)
+	e.brandingRoutes(r)
 
 	e.router = r
 	api := http.Handler(r)
