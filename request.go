@@ -66,13 +66,13 @@ type apiCall struct {
 	rawType string
 }
 
-// shownPath is the call's path as errors and log records show it: with
-// the call's own secrets (such as a share's access key) replaced.
-func (c *Client) shownPath(call *apiCall) string {
+// shown returns s, the call's path or URL, as errors and log records show
+// it: without the call's own secrets (such as a share's access key).
+func (call *apiCall) shown(s string) string {
 	if len(call.secrets) == 0 {
-		return call.path
+		return s
 	}
-	return redactSecrets(call.path, call.secrets, len(call.path))
+	return redactSecrets(s, call.secrets, len(s))
 }
 
 // rawResponse is a response read completely.
@@ -117,7 +117,7 @@ func (c *Client) do(ctx context.Context, call *apiCall, out any) error {
 	if err != nil {
 		return err
 	}
-	target := c.endpoint(c.shownPath(call))
+	target := call.shown(c.endpoint(call.path))
 	refreshedAfter401 := false
 	for attempt := 1; ; attempt++ {
 		var token string
@@ -184,7 +184,7 @@ func (c *Client) do(ctx context.Context, call *apiCall, out any) error {
 // waitBeforeRetry logs the retry and sleeps.
 func (c *Client) waitBeforeRetry(ctx context.Context, call *apiCall, attempt int, wait time.Duration, reason string) error {
 	c.logger.LogAttrs(ctx, slog.LevelInfo, "dracoon: retrying request",
-		slog.String("method", call.method), slog.String("path", c.shownPath(call)),
+		slog.String("method", call.method), slog.String("path", call.shown(call.path)),
 		slog.Int("attempt", attempt), slog.Duration("wait", wait),
 		slog.String("reason", c.redact(reason, call.secrets)))
 	return c.sleep(ctx, wait)
@@ -234,7 +234,7 @@ func (c *Client) roundTrip(ctx context.Context, call *apiCall, body []byte, cont
 	if err != nil {
 		err = errWithoutURL(err)
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "dracoon: request failed",
-			slog.String("method", call.method), slog.String("path", c.shownPath(call)), slog.Int("attempt", attempt),
+			slog.String("method", call.method), slog.String("path", call.shown(call.path)), slog.Int("attempt", attempt),
 			slog.Duration("duration", time.Since(start)), slog.String("error", c.redact(err.Error(), call.secrets)))
 		return nil, err
 	}
@@ -249,13 +249,13 @@ func (c *Client) roundTrip(ctx context.Context, call *apiCall, body []byte, cont
 	}
 	if int64(len(data)) > limit {
 		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			return nil, &ResponseError{Method: call.method, URL: c.endpoint(c.shownPath(call)), StatusCode: resp.StatusCode,
+			return nil, &ResponseError{Method: call.method, URL: call.shown(c.endpoint(call.path)), StatusCode: resp.StatusCode,
 				ContentType: resp.Header.Get("Content-Type"), Err: fmt.Errorf("body larger than %d bytes", limit)}
 		}
 		data = data[:limit] // an error response: its beginning is enough
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "dracoon: request",
-		slog.String("method", call.method), slog.String("path", c.shownPath(call)), slog.Int("attempt", attempt),
+		slog.String("method", call.method), slog.String("path", call.shown(call.path)), slog.Int("attempt", attempt),
 		slog.Int("status", resp.StatusCode), slog.Int("bytes", len(data)), slog.Duration("duration", time.Since(start)))
 	return &rawResponse{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
