@@ -63,7 +63,10 @@ func TestPublicShareEndpoints(t *testing.T) {
 			}},
 		{"download url without password", "POST /api/v4/public/shares/downloads/" + accessKey, fakeCall{status: 201, body: `{}`,
 			answer: `{"downloadUrl":"https://h/x","token":"t"}`},
-			func(t *testing.T, c *Client) error { _, err := c.Public.DownloadShareURL(ctx, accessKey, ""); return err }},
+			func(t *testing.T, c *Client) error {
+				_, err := c.Public.DownloadShareURL(ctx, accessKey, "")
+				return err
+			}},
 		{"create upload channel", "POST /api/v4/public/shares/uploads/" + accessKey, fakeCall{status: 201,
 			body:   `{"name":"scan.pdf","size":2048,"password":"Up-Pw-2","directS3Upload":true}`,
 			answer: `{"uploadId":"up-1","uploadUrl":"https://h/api/v4/public/shares/uploads/` + accessKey + `/up-1","token":"up-1"}`},
@@ -224,7 +227,10 @@ func TestPublicSharesRefuseInvalidRequests(t *testing.T) {
 	cases := []invalidCase{
 		{"empty access key", "access_key", func(ctx context.Context, c *Client) error { _, err := c.Public.DownloadShare(ctx, ""); return err }},
 		{"access key with slash", "access_key", func(ctx context.Context, c *Client) error { _, err := c.Public.UploadShare(ctx, "a/b", ""); return err }},
-		{"access key ..", "access_key", func(ctx context.Context, c *Client) error { _, err := c.Public.DownloadShareURL(ctx, "..", ""); return err }},
+		{"access key ..", "access_key", func(ctx context.Context, c *Client) error {
+			_, err := c.Public.DownloadShareURL(ctx, "..", "")
+			return err
+		}},
 		{"empty upload id", "upload_id", func(ctx context.Context, c *Client) error {
 			_, err := c.Public.CompleteShareUpload(ctx, accessKey, "", nil)
 			return err
@@ -238,7 +244,10 @@ func TestPublicSharesRefuseInvalidRequests(t *testing.T) {
 			_, err := c.Public.CreateShareUpload(ctx, accessKey, &CreateShareUploadRequest{Name: "a:b"})
 			return err
 		}},
-		{"channel nil", "request", func(ctx context.Context, c *Client) error { _, err := c.Public.CreateShareUpload(ctx, accessKey, nil); return err }},
+		{"channel nil", "request", func(ctx context.Context, c *Client) error {
+			_, err := c.Public.CreateShareUpload(ctx, accessKey, nil)
+			return err
+		}},
 		{"file key without user", "items[0].userId", func(ctx context.Context, c *Client) error {
 			_, err := c.Public.CompleteShareUpload(ctx, accessKey, "u", []UserFileKey{{FileKey: &crypto.FileKey{}}})
 			return err

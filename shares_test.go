@@ -173,7 +173,10 @@ func TestSharesRefuseInvalidRequests(t *testing.T) {
 	fx := loadKeyPairFixture(t, "A")
 	halfKeys := &CreateDownloadShareRequest{NodeID: 1, KeyPair: &fx.UserKeyPair}
 	runInvalidCases(t, []invalidCase{
-		{"create download nil", "request", func(ctx context.Context, c *Client) error { _, err := c.Shares.CreateDownloadShare(ctx, nil); return err }},
+		{"create download nil", "request", func(ctx context.Context, c *Client) error {
+			_, err := c.Shares.CreateDownloadShare(ctx, nil)
+			return err
+		}},
 		{"create download without node", "nodeId", func(ctx context.Context, c *Client) error {
 			_, err := c.Shares.CreateDownloadShare(ctx, &CreateDownloadShareRequest{Name: "x"})
 			return err
