@@ -102,7 +102,7 @@ func (call *apiCall) encodeBody() ([]byte, string, error) {
 	case call.jsonBody != nil:
 		b, err := json.Marshal(call.jsonBody)
 		if err != nil {
-			return nil, "", fmt.Errorf("dracoon: %s %s: encode request: %w", call.method, call.path, err)
+			return nil, "", fmt.Errorf("dracoon: %s %s: encode request: %w", call.method, call.shown(call.path), err)
 		}
 		return b, "application/json", nil
 	}

@@ -48,7 +48,10 @@ func TestDownloadShareEndpoints(t *testing.T) {
 		{"get", "GET /api/v4/shares/downloads/5", fakeCall{answer: downloadShareJSON},
 			func(t *testing.T, c *Client) error {
 				s, err := c.Shares.GetDownloadShare(ctx, 5)
-				return firstError(err, expect(err == nil && s.NodeType == NodeTypeFile && s.CntDownloads == 2, "%+v", s))
+				if err == nil && strings.Contains(fmtAll(s)+fmtAll(*s), s.AccessKey) {
+					t.Errorf("formatted share shows the access key: %s", fmtAll(s))
+				}
+				return firstError(err, expect(err == nil && s.NodeType == NodeTypeFile && s.CntDownloads == 2 && s.AccessKey == "Ak-9f8e7d", "%+v", s))
 			}},
 		{"qr", "GET /api/v4/shares/downloads/5/qr", fakeCall{answer: strings.Replace(downloadShareJSON, `"id":5,`, `"id":5,"dataUrl":"data:image/png;base64,iVBO",`, 1)},
 			func(t *testing.T, c *Client) error {
@@ -115,7 +118,10 @@ func TestUploadShareEndpoints(t *testing.T) {
 		{"get", "GET /api/v4/shares/uploads/6", fakeCall{answer: uploadShareJSON},
 			func(t *testing.T, c *Client) error {
 				s, err := c.Shares.GetUploadShare(ctx, 6)
-				return firstError(err, expect(err == nil && s.FilesExpiryPeriod == 30, "%+v", s))
+				if err == nil && strings.Contains(fmtAll(s)+fmtAll(*s), s.AccessKey) {
+					t.Errorf("formatted share shows the access key: %s", fmtAll(s))
+				}
+				return firstError(err, expect(err == nil && s.FilesExpiryPeriod == 30 && s.AccessKey == "Uk-1a2b3c", "%+v", s))
 			}},
 		{"qr", "GET /api/v4/shares/uploads/6/qr", fakeCall{answer: strings.Replace(uploadShareJSON, `"id":6,`, `"id":6,"dataUrl":"data:image/png;base64,AA",`, 1)},
 			func(t *testing.T, c *Client) error {
