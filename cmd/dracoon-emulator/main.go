@@ -13,9 +13,12 @@
 // "Authorization: Bearer <token>" (or X-Emulator-Control-Token); with it,
 // GET /_emulator/info returns all credentials as JSON.
 //
-// The base URL of absolute URLs (OAuth callback, s3Hosts) is
-// --external-url, else the listener's address; the request's Host header
-// is never trusted. Binding beyond loopback (e.g. --addr 0.0.0.0:8080)
+// The base URL of absolute URLs (OAuth callback, s3Hosts, upload, download
+// and presigned URLs) is --external-url, else the listener's address; the
+// request's Host header is trusted only with --trust-host-header (behind a
+// proxy that sets it). File contents stay in memory unless --data-dir
+// names a folder for them; --s3=false makes the tenant use classic
+// uploads. Binding beyond loopback (e.g. --addr 0.0.0.0:8080)
 // exposes a test server with known credentials: the command warns loudly.
 //
 // Stalled connections are closed: --read-header-timeout (10 s),
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	accessTTL := fs.Duration("access-token-lifetime", emulator.DefaultAccessTokenLifetime, "access token lifetime")
 	refreshTTL := fs.Duration("refresh-token-lifetime", emulator.DefaultRefreshTokenLifetime, "refresh token lifetime")
 	externalURL := fs.String("external-url", "", "base URL clients use (default: http://<listen address>)")
+	trustHost := fs.Bool("trust-host-header", false, "build absolute URLs from the request's Host header and X-Forwarded-Proto (behind a proxy); off by default")
+	dataDir := fs.String("data-dir", "", "keep file contents in this folder instead of in memory (for large files)")
 	headerTimeout := fs.Duration("read-header-timeout", emulator.DefaultReadHeaderTimeout, "time to read a request header")
 	idleTimeout := fs.Duration("idle-timeout", emulator.DefaultIdleTimeout, "time a keep-alive connection may stay idle")
 	progressTimeout := fs.Duration("progress-timeout", emulator.DefaultProgressTimeout, "time a single body read or response write may stall")
@@ -112,6 +117,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		CryptoEnabled:         emulator.Bool(*crypto),
 		Logger:                logger,
 		ExternalURL:           base,
+		TrustHostHeader:       *trustHost,
+		DataDir:               *dataDir,
 		ControlToken:          os.Getenv(EnvControlToken),
 	})
 	if err != nil {
