@@ -65,6 +65,25 @@ func (st *state) setFileKey(n *node, uid int64, k fileKeyJSON) bool {
 	return true
 }
 
+// dropFileKeys removes uid's file keys for key-pair version, on live and
+// deleted files, when uid deletes that key pair (emulator-spec §4.6). The
+// files themselves stay.
+func (st *state) dropFileKeys(uid int64, version string) {
+	drop := func(n *node) {
+		if keys := n.fileKeys[uid]; keys != nil {
+			delete(keys, version)
+		}
+	}
+	for _, n := range st.nodes {
+		drop(n)
+	}
+	for _, d := range st.tree.deleted {
+		for _, n := range d.subtree {
+			drop(n)
+		}
+	}
+}
+
 // fileKeyFor returns uid's key for n: of the given key-pair version, else
 // of uid's newest key pair, else any.
 func (st *state) fileKeyFor(n *node, uid int64, version string) (fileKeyJSON, bool) {
