@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -311,4 +312,30 @@ func TestTransferURLsAndHost(t *testing.T) {
 			t.Errorf("trust=%v: uploadUrl %q, want prefix %q", trust, u, want)
 		}
 	}
+}
+
+// The Python client's single-chunk upload: a raw body of unknown length
+// (chunked transfer encoding) without Content-Type or Content-Range.
+func TestRawChunkedBodyWithoutContentType(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, dracoontest.WithS3(false))
+	room, tk := roomFor(t, srv, "raw")
+	data := randomBytes(70000, 8)
+	ch := openChannel(t, srv, tk, room, "raw.bin", "")
+	req, err := http.NewRequestWithContext(t.Context(), "POST", ch.UploadURL, io.MultiReader(bytes.NewReader(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if req.ContentLength != 0 || req.Header.Get("Content-Type") != "" {
+		t.Fatalf("the request was not sent chunked and untyped")
+	}
+	wantChunk(t, response{status: resp.StatusCode, header: resp.Header, body: body}, data)
+	n := nodeOf(t, complete(t, srv, ch, ""), http.StatusCreated)
+	wantDownload(t, srv, tk, idOf(n), data)
 }
