@@ -57,6 +57,7 @@ type transfers struct {
 	byToken   map[string]*uploadChannel // by channel token
 	downloads map[secretHash]*downloadToken
 	presigned map[secretHash]*presignedURL // s3.go
+	gc        blobSweeper                  // blobgc.go
 }
 
 func newTransfers() *transfers {
@@ -65,6 +66,7 @@ func newTransfers() *transfers {
 		byToken:   map[string]*uploadChannel{},
 		downloads: map[secretHash]*downloadToken{},
 		presigned: map[secretHash]*presignedURL{},
+		gc:        blobSweeper{last: time.Now()},
 	}
 }
 
@@ -181,6 +183,7 @@ func (e *Emulator) handleCreateUpload(w http.ResponseWriter, r *http.Request) {
 	uid := callerID(r)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.maybeSweepBlobs()
 	ch, err := e.openChannel(r, uid, &req)
 	if err != nil {
 		writeError(w, err)
