@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
 	"slices"
@@ -280,9 +281,9 @@ func (st *state) missingKeys(uid int64, room *node, fileID, userID int64) []miss
 			files = append(files, n)
 		}
 	}
-	slices.SortFunc(files, func(a, b *node) int { return cmpInt64(a.id, b.id) })
+	slices.SortFunc(files, func(a, b *node) int { return cmp.Compare(a.id, b.id) })
 	users := slices.Collect(maps.Values(st.users))
-	slices.SortFunc(users, func(a, b *user) int { return cmpInt64(a.id, b.id) })
+	slices.SortFunc(users, func(a, b *user) int { return cmp.Compare(a.id, b.id) })
 	var items []missingItemJSON
 	for _, f := range files {
 		for _, u := range users {

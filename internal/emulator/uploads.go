@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/hex"
 	"io"
 	"mime"
@@ -38,7 +39,6 @@ var (
 	errFileKeyRequired  = newAPIError(400, -40763, "File key must be set for an upload into an encrypted room")
 	errRoomQuota        = newAPIError(507, -40200, "Exceeds the free node quota in room")
 	errCustomerQuota    = newAPIError(507, -90200, "Exceeds the free customer quota")
-	errNoKeyPairUpload  = newAPIError(403, -70020, "User does not have a keypair")
 	errUploadConflict   = newAPIError(409, -40010, "File with the same name already exists")
 )
 
@@ -258,7 +258,7 @@ func (e *Emulator) openChannel(r *http.Request, uid int64, req *createFileUpload
 		return nil, errS3Enforced
 	}
 	if st.roomOf(parent).isEncrypted && st.keyPairOf(uid, "") == nil {
-		return nil, errNoKeyPairUpload
+		return nil, errCallerNoKeyPair
 	}
 	if ch.s3 {
 		ch.parts = map[int]*s3Part{}
@@ -440,7 +440,7 @@ func (ch *uploadChannel) place(p piece, start int64, appendIt bool) *apiError {
 			return errBadContentRange
 		}
 	}
-	i, _ := slices.BinarySearchFunc(ch.pieces, p.off, func(q piece, off int64) int { return cmpInt64(q.off, off) })
+	i, _ := slices.BinarySearchFunc(ch.pieces, p.off, func(q piece, off int64) int { return cmp.Compare(q.off, off) })
 	ch.pieces = slices.Insert(ch.pieces, i, p)
 	ch.next = max(ch.next, end)
 	return nil
@@ -451,16 +451,6 @@ func (ch *uploadChannel) recomputeNext() {
 	for _, q := range ch.pieces {
 		ch.next = max(ch.next, q.off+q.seg.size)
 	}
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // assemble turns the classic chunks into file content; a gap is -80021.
