@@ -66,13 +66,15 @@ func (st *state) setFileKey(n *node, uid int64, k fileKeyJSON) bool {
 	return true
 }
 
-// dropFileKeys removes uid's file keys for key-pair version, on live and
-// deleted files, when uid deletes that key pair (emulator-spec §4.6). The
-// files themselves stay.
-func (st *state) dropFileKeys(uid int64, version string) {
+// dropFileKeys removes u's file keys for key-pair versions u no longer
+// has, on live and deleted files, after u deleted a key pair
+// (emulator-spec §4.6). The files themselves stay.
+func (st *state) dropFileKeys(u *user) {
 	drop := func(n *node) {
-		if keys := n.fileKeys[uid]; keys != nil {
-			delete(keys, version)
+		for v := range n.fileKeys[u.id] {
+			if !slices.ContainsFunc(u.keyPairs, func(k *keyPair) bool { return k.version == v }) {
+				delete(n.fileKeys[u.id], v)
+			}
 		}
 	}
 	for _, n := range st.nodes {
