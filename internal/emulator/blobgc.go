@@ -24,6 +24,9 @@ type blobSweeper struct {
 func (e *Emulator) maybeSweepBlobs() {
 	if now := time.Now(); now.Sub(e.xfer.gc.last) >= blobSweepInterval {
 		e.xfer.gc.last = now
+		for _, ch := range e.xfer.uploads {
+			e.channelExpired(ch)
+		}
 		e.sweepBlobs()
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dracoon-go/dracoon/dracoontest"
 )
@@ -386,4 +387,26 @@ func TestConcurrentChunksAndParts(t *testing.T) {
 		t.Fatalf("completion: %d %s", r.status, r.body)
 	}
 	wantDownload(t, srv, tk, idOf(pollDone(t, srv, tk, s3ch.UploadID)), data)
+}
+
+// An open channel lives 24 hours after its last chunk, then it is gone
+// with its bytes.
+func TestIdleChannelsExpire(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, dracoontest.WithS3(false))
+	room, tk := roomFor(t, srv, "idle")
+	busy := openChannel(t, srv, tk, room, "busy.bin", "")
+	idle := openChannel(t, srv, tk, room, "idle.bin", "")
+	wantChunk(t, sendChunk(t, srv, idle, []byte("x"), "", false), []byte("x"))
+	if err := srv.AdvanceClock(23 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	wantChunk(t, sendChunk(t, srv, busy, []byte("y"), "", false), []byte("y"))
+	if err := srv.AdvanceClock(2 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	tk = login(t, srv).Access // the first token may have expired
+	wantError(t, complete(t, srv, idle, ""), 404, -20501)
+	wantError(t, api(t, srv, tk, "GET", "/nodes/files/uploads/"+idle.UploadID, ""), 404, -20501)
+	wantDownload(t, srv, tk, idOf(nodeOf(t, complete(t, srv, busy, ""), http.StatusCreated)), []byte("y"))
 }

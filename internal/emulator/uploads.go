@@ -85,6 +85,7 @@ type uploadChannel struct {
 	s3             bool
 	state          string
 	createdAt      time.Time
+	touched        time.Time // last chunk, part or URL request (emulator clock)
 
 	// Classic: the chunks by offset; next is where an appended chunk goes.
 	pieces []piece
@@ -225,7 +226,7 @@ func (e *Emulator) openChannel(r *http.Request, uid int64, req *createFileUpload
 	ch := &uploadChannel{
 		id: randomString(32), token: randomString(32), userID: uid,
 		parentID: parent.id, name: *req.Name, size: -1, state: chanOpen,
-		createdAt: e.clock.now(),
+		createdAt: e.clock.now(), touched: e.clock.now(),
 	}
 	if err := parseTimestamps(timestampPair(req.TimestampCreation, &ch.tsCreation), timestampPair(req.TimestampModification, &ch.tsModification)); err != nil {
 		return nil, err
@@ -296,16 +297,31 @@ func (e *Emulator) checkQuota(parent *node, add int64) *apiError {
 // hold e.mu.
 func (e *Emulator) channelByToken(r *http.Request) (*uploadChannel, *apiError) {
 	ch := e.xfer.byToken[chi.URLParam(r, "token")]
-	if ch == nil {
+	if ch == nil || e.channelExpired(ch) {
 		return nil, errUploadNotFound
 	}
 	return ch, nil
 }
 
+// UploadChannelLifetime is how long an open upload channel lives without
+// a chunk, a part or a URL request; then it is gone (404 -20501) with its
+// bytes. The real value is not documented.
+const UploadChannelLifetime = 24 * time.Hour
+
+// channelExpired drops ch when it has been idle too long and reports
+// whether it did. Callers hold e.mu.
+func (e *Emulator) channelExpired(ch *uploadChannel) bool {
+	if ch.state != chanOpen || e.clock.now().Sub(ch.touched) < UploadChannelLifetime {
+		return false
+	}
+	e.closeChannel(ch, true)
+	return true
+}
+
 // channelByID finds the caller's channel by upload id. Callers hold e.mu.
 func (e *Emulator) channelByID(r *http.Request) (*uploadChannel, *apiError) {
 	ch := e.xfer.uploads[chi.URLParam(r, "upload_id")]
-	if ch == nil || ch.userID != callerID(r) {
+	if ch == nil || ch.userID != callerID(r) || e.channelExpired(ch) {
 		return nil, errUploadNotFound
 	}
 	return ch, nil
@@ -409,6 +425,7 @@ func (e *Emulator) uploadChunk(w http.ResponseWriter, r *http.Request, find func
 		err = errUploadClosed
 	} else {
 		err = ch.place(p, start, appendIt)
+		ch.touched = e.clock.now()
 	}
 	if err == nil && parent != nil {
 		err = e.checkQuota(parent, ch.next)
