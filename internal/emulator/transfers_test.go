@@ -90,6 +90,12 @@ func TestClassicContentRangeStyles(t *testing.T) {
 		"python-encrypted": func(i int) string {
 			return fmt.Sprintf("bytes %d-%d/%d", i*1000, i*1000, len(data))
 		},
+		// An inclusive previous end, as a variant of the same client
+		// bookkeeping could send: still appended.
+		"python-encrypted-inclusive": func(i int) string {
+			end := max(i*1000-1, 0)
+			return fmt.Sprintf("bytes %d-%d/%d", end, end, len(data))
+		},
 	}
 	for name, rng := range styles {
 		ch := openChannel(t, srv, tk, room, name+".bin", "")

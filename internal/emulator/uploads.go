@@ -340,9 +340,11 @@ func (e *Emulator) handleChunkByID(w http.ResponseWriter, r *http.Request) {
 var contentRangeRE = regexp.MustCompile(`^bytes (\d{1,18})-(\d{1,18})/(\d{1,18}|\*)$`)
 
 // chunkPlacement reads a chunk's Content-Range: append reports that the
-// chunk goes after the bytes received so far (no header, or the Python
-// client's "bytes 0-0/<size>", which it sends on every chunk); otherwise
-// start is the chunk's offset.
+// chunk goes after the bytes received so far (no header, or a range whose
+// start equals its end: the Python client sends "bytes 0-0/<size>" on
+// every plain chunk and "bytes <prevEnd>-<prevEnd>/<size>" on encrypted
+// ones); otherwise start is the chunk's offset, so that chunks sent
+// concurrently land where they belong.
 func chunkPlacement(h string) (start int64, appendIt bool, err *apiError) {
 	h = strings.TrimSpace(h)
 	if h == "" {
@@ -357,7 +359,7 @@ func chunkPlacement(h string) (start int64, appendIt bool, err *apiError) {
 	if end < start {
 		return 0, false, errBadContentRange
 	}
-	if start == 0 && end == 0 {
+	if start == end {
 		return 0, true, nil
 	}
 	return start, false, nil
