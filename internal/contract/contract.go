@@ -428,6 +428,10 @@ func redact(msg string, r *http.Request, body []byte) string {
 func (s *spec) check(ex *exchange) []string {
 	p := ex.req.URL.Path
 	switch {
+	case strings.HasPrefix(p, ObjectStorePrefix):
+		return checkObjectStore(ex)
+	case isRawChunk(ex.req):
+		return s.checkAPI(asFilePart(ex))
 	case strings.HasPrefix(p, "/oauth/"):
 		return s.checkOAuth(ex)
 	case isServicePath(p):
