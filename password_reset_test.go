@@ -56,7 +56,9 @@ func TestAuthEndpoints(t *testing.T) {
 				return c.Auth.RecoverUserName(ctx, &RecoverUserNameRequest{Email: "ada@example.com", CreatorLanguage: "de-DE"})
 			}},
 		{"request reset", "POST /api/v4/auth/reset_password", fakeCall{body: `{"userName":"ada"}`},
-			func(t *testing.T, c *Client) error { return c.Auth.RequestPasswordReset(ctx, &ResetPasswordRequest{UserName: "ada"}) }},
+			func(t *testing.T, c *Client) error {
+				return c.Auth.RequestPasswordReset(ctx, &ResetPasswordRequest{UserName: "ada"})
+			}},
 		{"validate token", "GET /api/v4/auth/reset_password/tok-123", fakeCall{answer: resetTokenJSON},
 			func(t *testing.T, c *Client) error {
 				info, err := c.Auth.ValidateResetToken(ctx, "tok-123")
@@ -94,7 +96,10 @@ func TestAuthEndpoints(t *testing.T) {
 			return c.Auth.RequestPasswordReset(ctx, &ResetPasswordRequest{UserName: " "})
 		}},
 		{"validate empty token", "token", func(ctx context.Context, c *Client) error { _, err := c.Auth.ValidateResetToken(ctx, ""); return err }},
-		{"validate token with slash", "token", func(ctx context.Context, c *Client) error { _, err := c.Auth.ValidateResetToken(ctx, "a/b"); return err }},
+		{"validate token with slash", "token", func(ctx context.Context, c *Client) error {
+			_, err := c.Auth.ValidateResetToken(ctx, "a/b")
+			return err
+		}},
 		{"reset dot token", "token", func(ctx context.Context, c *Client) error { return c.Auth.ResetPassword(ctx, "..", "pw") }},
 		{"reset empty password", "password", func(ctx context.Context, c *Client) error { return c.Auth.ResetPassword(ctx, "tok", "") }},
 	})
