@@ -39,7 +39,10 @@ func TestAvatarEndpoints(t *testing.T) {
 			_, err := c.Account.UploadAvatar(ctx, "", strings.NewReader("x"))
 			return err
 		}},
-		{"upload nil image", "image", func(ctx context.Context, c *Client) error { _, err := c.Account.UploadAvatar(ctx, "a.png", nil); return err }},
+		{"upload nil image", "image", func(ctx context.Context, c *Client) error {
+			_, err := c.Account.UploadAvatar(ctx, "a.png", nil)
+			return err
+		}},
 		{"upload too large", "image", func(ctx context.Context, c *Client) error {
 			_, err := c.Account.UploadAvatar(ctx, "a.png", io.LimitReader(zeros{}, maxAvatarImage+1))
 			return err

@@ -86,7 +86,10 @@ func TestSubscriptionEndpoints(t *testing.T) {
 		{"bulk bad id", "objectIds[1]", func(ctx context.Context, c *Client) error {
 			return c.Subscriptions.UpdateUploadShares(ctx, &UpdateSubscriptionsRequest{ObjectIDs: []int64{1, 0}})
 		}},
-		{"subscribe node", "node_id", func(ctx context.Context, c *Client) error { _, err := c.Subscriptions.SubscribeNode(ctx, 0); return err }},
+		{"subscribe node", "node_id", func(ctx context.Context, c *Client) error {
+			_, err := c.Subscriptions.SubscribeNode(ctx, 0)
+			return err
+		}},
 		{"unsubscribe node", "node_id", func(ctx context.Context, c *Client) error { return c.Subscriptions.UnsubscribeNode(ctx, -1) }},
 		{"subscribe download share", "share_id", func(ctx context.Context, c *Client) error {
 			_, err := c.Subscriptions.SubscribeDownloadShare(ctx, 0)
