@@ -59,9 +59,8 @@ func (s *AuthService) Ping(ctx context.Context) (string, error) {
 	return pong, err
 }
 
-// RecoverUserName asks DRACOON to mail the user names of an e-mail address
-// to it (POST /api/v4/auth/recover_username). The server answers the same
-// whether or not the address is known.
+// RecoverUserName asks DRACOON to mail the user names registered for an
+// e-mail address to that address (POST /api/v4/auth/recover_username).
 func (s *AuthService) RecoverUserName(ctx context.Context, req *RecoverUserNameRequest) error {
 	if err := validate(req); err != nil {
 		return err
@@ -69,8 +68,9 @@ func (s *AuthService) RecoverUserName(ctx context.Context, req *RecoverUserNameR
 	return s.client.do(ctx, &apiCall{method: http.MethodPost, path: authPath + "/recover_username", jsonBody: req, public: true}, nil)
 }
 
-// RequestPasswordReset asks DRACOON to mail a reset link to a local user
-// (POST /api/v4/auth/reset_password). The link carries the token that
+// RequestPasswordReset asks DRACOON to mail a reset link to the user with
+// the given user name; only users who log in with a DRACOON password can
+// reset it (POST /api/v4/auth/reset_password). The link carries the token that
 // ValidateResetToken and ResetPassword take.
 func (s *AuthService) RequestPasswordReset(ctx context.Context, req *ResetPasswordRequest) error {
 	if err := validate(req); err != nil {
