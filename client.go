@@ -53,6 +53,8 @@ type Client struct {
 	Roles *RolesService
 	// Rooms holds room configuration, permissions and policies.
 	Rooms *RoomsService
+	// Transfers uploads and downloads file content.
+	Transfers *TransfersService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -95,6 +97,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Groups = &GroupsService{client: c}
 	c.Roles = &RolesService{client: c}
 	c.Rooms = &RoomsService{client: c}
+	c.Transfers = &TransfersService{client: c}
 	return c, nil
 }
 
