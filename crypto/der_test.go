@@ -164,7 +164,7 @@ func TestDecodePEM(t *testing.T) {
 		{"empty", "", ErrMalformedPEM},
 		{"dashes only", "-----BEGIN -----\n-----END -----", ErrMalformedPEM},
 		{"short begin", "-----BEGIN ----\n-----END ----", ErrMalformedPEM},
-		{"two blocks", good + good, ErrMalformedKey},
+		{"two blocks", good + good, ErrMalformedPEM},
 		{"text after END", good + "x", ErrMalformedPEM},
 		{"bad base64", "-----BEGIN PUBLIC KEY-----\naGVsbG8\n-----END PUBLIC KEY-----\n", ErrMalformedKey},
 		{"empty body", "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n", ErrMalformedKey},

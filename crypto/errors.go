@@ -16,7 +16,8 @@ var (
 	ErrVersionMismatch = errors.New("version mismatch")
 
 	// ErrMalformedPEM reports broken PEM armour: a missing or wrong
-	// BEGIN/END line or a block of the wrong type.
+	// BEGIN/END line, a block of the wrong type, more than one block, or
+	// text other than white space before or after the block.
 	ErrMalformedPEM = errors.New("malformed PEM")
 
 	// ErrMalformedKey reports key material whose PEM armour is intact but
@@ -44,7 +45,8 @@ var (
 	ErrFileKeyDecrypt = errors.New("file key decryption failed")
 
 	// ErrInvalidFileKey reports a file key with a missing or wrongly sized
-	// key, IV or tag, or with undecodable base64.
+	// key or IV, a wrongly sized tag, or undecodable base64. A missing tag
+	// where one is needed is ErrMissingTag.
 	ErrInvalidFileKey = errors.New("invalid file key")
 
 	// ErrAuthentication reports that AES-GCM authentication failed: the
@@ -59,4 +61,29 @@ var (
 	// ErrTooLarge reports data beyond what one AES-GCM key and IV may
 	// protect (MaxPlaintextSize bytes).
 	ErrTooLarge = errors.New("data too large for AES-GCM")
+
+	// ErrFileKeyUsed reports a file key that has already encrypted
+	// something (its Tag is set, or an Encrypter, Encrypt or NewParts has
+	// started with it) being used to encrypt again. GCM with a repeated key
+	// and IV leaks the XOR of the plaintexts and allows forged tags; use
+	// GenerateFileKey for every file and every file version.
+	ErrFileKeyUsed = errors.New("file key already used for encryption")
+
+	// ErrPartReuse reports a part that would reuse keystream already spent
+	// on different data: a repeated part whose bytes differ from (or are
+	// fewer than) an earlier attempt at the same offset, a part that
+	// overlaps another one, or a second attempt at an offset whose earlier
+	// attempt is still open. Nothing of the refused bytes has been
+	// released.
+	ErrPartReuse = errors.New("part would reuse keystream")
+
+	// ErrForeignPartSum reports a PartSum handed to a Parts value other
+	// than the one that produced it (another key, or another Parts for the
+	// same key). Combining it would give a wrong tag.
+	ErrForeignPartSum = errors.New("part sum from another Parts value")
+
+	// ErrMissingTag reports a file key without tag given for decryption.
+	// Without a tag nothing can be authenticated, not even an empty file,
+	// so a key without tag never decrypts.
+	ErrMissingTag = errors.New("file key has no tag")
 )

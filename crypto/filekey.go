@@ -18,6 +18,14 @@ const (
 //
 // A PlainFileKey is not safe for concurrent mutation; the streaming
 // encrypter sets Tag when it is closed.
+//
+// A file key encrypts once. Encrypt, NewEncrypter and NewParts refuse a key
+// whose Tag is set or that one of them has already been given (also when
+// that encryption failed or is still running) with ErrFileKeyUsed: GCM
+// with a repeated key and IV leaks the XOR of the plaintexts and lets
+// anyone forge tags. The check sees this value only: a copy made before
+// the encryption started (or rebuilt from JSON) is not marked. Decryption
+// needs the tag (ErrMissingTag without one).
 type PlainFileKey struct {
 	// Version is PlainFileKeyAES256GCM or FileKeyRSA2048 ("A"); both mean
 	// AES-256-GCM with a 12-byte IV and a 16-byte tag.
@@ -28,6 +36,9 @@ type PlainFileKey struct {
 	IV []byte
 	// Tag holds the 16 tag bytes, or nil before encryption has finished.
 	Tag []byte
+
+	// used is set when an encryption starts with this key.
+	used bool
 }
 
 // GenerateFileKey returns a fresh file key with a random key and IV and no
@@ -75,5 +86,19 @@ func (k *PlainFileKey) validateForCipher() error {
 	if len(k.IV) != IVSize {
 		return fmt.Errorf("crypto: file key has %d IV bytes, want %d: %w", len(k.IV), IVSize, ErrInvalidFileKey)
 	}
+	return nil
+}
+
+// claimForEncryption marks k as spent for encryption, refusing a key that
+// already is (ErrFileKeyUsed). Call it after every other check, right
+// before the first byte is encrypted.
+func (k *PlainFileKey) claimForEncryption() error {
+	if len(k.Tag) != 0 {
+		return fmt.Errorf("crypto: file key already carries a tag: %w", ErrFileKeyUsed)
+	}
+	if k.used {
+		return fmt.Errorf("crypto: file key already started an encryption: %w", ErrFileKeyUsed)
+	}
+	k.used = true
 	return nil
 }

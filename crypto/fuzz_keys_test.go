@@ -34,7 +34,7 @@ const fuzzMaxIterations = 64
 var sentinels = []error{
 	ErrUnknownVersion, ErrVersionMismatch, ErrMalformedPEM, ErrMalformedKey, ErrWrongPassword,
 	ErrUnsupported, ErrInvalidKey, ErrFileKeyDecrypt, ErrInvalidFileKey, ErrAuthentication,
-	ErrInvalidArgument, ErrTooLarge,
+	ErrInvalidArgument, ErrTooLarge, ErrFileKeyUsed, ErrPartReuse, ErrForeignPartSum, ErrMissingTag,
 }
 
 func checkSentinel(t *testing.T, err error) {
@@ -152,6 +152,9 @@ func FuzzPEM(f *testing.F) {
 	f.Add("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----")
 	f.Add("-----BEGIN -----\n-----END -----")
 	f.Add("-----BEGIN PUBLIC KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END PUBLIC KEY-----")
+	f.Add(pub + pub)
+	f.Add(strings.TrimSuffix(pub, "\n") + pub)
+	f.Add(pub + "trailing text")
 	for _, b := range vectorFiles(f, "public") {
 		var m map[string]any
 		if json.Unmarshal(b, &m) == nil {
@@ -165,6 +168,9 @@ func FuzzPEM(f *testing.F) {
 		checkSentinel(t, err)
 		if err == nil && typ != pemPublicKey && typ != pemRSAPublicKey {
 			t.Fatalf("type %q not allowed", typ)
+		}
+		if err == nil && (strings.Count(text, "-----BEGIN") != 1 || strings.Count(text, "-----END") != 1) {
+			t.Fatal("more than one PEM block accepted")
 		}
 		if err == nil {
 			// Re-encoding and decoding gives the same body.

@@ -19,7 +19,8 @@ const (
 // decodePEM reads exactly one PEM block from s. It accepts LF and CRLF
 // line ends, indentation, surrounding white space and a missing final line
 // break. Broken armour (BEGIN/END lines missing, misspelt, mismatched or of
-// a type not in allowed) is ErrMalformedPEM; a body that is not valid
+// a type not in allowed), a second block and anything but white space
+// before or after the block are ErrMalformedPEM; a body that is not valid
 // base64 is ErrMalformedKey.
 func decodePEM(s string, allowed ...string) (blockType string, body []byte, err error) {
 	const begin, end, dashes = "-----BEGIN ", "-----END ", "-----"
@@ -43,6 +44,11 @@ func decodePEM(s string, allowed ...string) (blockType string, body []byte, err 
 	}
 	var b strings.Builder
 	for _, l := range lines[1 : len(lines)-1] {
+		if strings.Contains(l, dashes) {
+			// An armour line inside the body: a second block, or text
+			// glued to the first one.
+			return "", nil, fmt.Errorf("crypto: more than one PEM block: %w", ErrMalformedPEM)
+		}
 		if strings.Contains(l, ":") {
 			// RFC 1421 headers such as "Proc-Type: 4,ENCRYPTED" mark the
 			// legacy OpenSSL encryption of PKCS#1 keys.

@@ -60,7 +60,8 @@ func ptSplit(r *rand.Rand, total, maxPart int) []ptRange {
 }
 
 // TestPartsAgainstStdlib encrypts files as parts processed concurrently in
-// random order, with retried parts, and compares the concatenated
+// random order, with retried parts (an identical retry is accepted, a
+// changed one refused), and compares the concatenated
 // ciphertext and the sealed tag with one-shot GCM; then decrypts the parts
 // the same way and verifies.
 func TestPartsAgainstStdlib(t *testing.T) {
@@ -86,12 +87,18 @@ func TestPartsAgainstStdlib(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				rg := ranges[i]
-				// Attempt 1 writes garbage-inducing input (a wrong plaintext)
-				// and is "retried": the retry's sum replaces it.
-				junk := ptRand(rand.New(rand.NewPCG(uint64(i), 9)), rg.n)
-				if _, err := p.EncryptPart(ct[rg.off:rg.off+rg.n], junk, int64(rg.off)); err != nil {
+				// Attempt 1, then a retry with other data (refused: it
+				// would reuse the keystream), then an identical retry.
+				if _, err := p.EncryptPart(ct[rg.off:rg.off+rg.n], plain[rg.off:rg.off+rg.n], int64(rg.off)); err != nil {
 					mu.Lock()
 					firstErr = err
+					mu.Unlock()
+					return
+				}
+				junk := ptRand(rand.New(rand.NewPCG(uint64(i), 9)), rg.n)
+				if _, err := p.EncryptPart(junk, junk, int64(rg.off)); !errors.Is(err, crypto.ErrPartReuse) {
+					mu.Lock()
+					firstErr = fmt.Errorf("changed retry: %v", err)
 					mu.Unlock()
 					return
 				}
@@ -119,7 +126,7 @@ func TestPartsAgainstStdlib(t *testing.T) {
 		}
 
 		// Decrypt in place, in parts of other sizes, concurrently.
-		dp, err := crypto.NewParts(key)
+		dp, err := crypto.NewDecryptParts(key)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,6 +232,7 @@ func TestPartWriters(t *testing.T) {
 	}
 
 	// A failing destination makes the PartWriter fail for good.
+	p, _ = crypto.NewParts(ptKey(r))
 	w, _ := p.NewPartEncrypter(ptFailWriter{}, 0)
 	if _, err := w.Write(make([]byte, 100)); err == nil {
 		t.Fatal("write to failing writer succeeded")
@@ -256,31 +264,56 @@ func TestPartsMisuse(t *testing.T) {
 		return s
 	}
 	a, b, c := enc(0, 32), enc(32, 32), enc(64, 5)
+	// Overlapping parts are refused when encrypting already.
+	for _, rg := range []ptRange{{16, 48}, {0, 20}, {32, 0}, {48, 16}} {
+		if _, err := p.EncryptPart(make([]byte, rg.n), make([]byte, rg.n), int64(rg.off)); !errors.Is(err, crypto.ErrPartReuse) {
+			t.Errorf("EncryptPart(%d, %d) over existing parts: %v", rg.off, rg.n, err)
+		}
+	}
 	if _, err := p.SealTag([]crypto.PartSum{a, b, c}, 69); err != nil {
 		t.Fatalf("valid layout refused: %v", err)
 	}
+	// DecryptPart remembers nothing, so its sums can be laid out any way.
+	dp, _ := crypto.NewDecryptParts(key)
+	dec := func(off, n int) crypto.PartSum {
+		t.Helper()
+		s, err := dp.DecryptPart(make([]byte, n), make([]byte, n), int64(off))
+		if err != nil {
+			t.Fatalf("DecryptPart(%d, %d): %v", off, n, err)
+		}
+		return s
+	}
+	da, db, dc := dec(0, 32), dec(32, 32), dec(64, 5)
 	cases := []struct {
-		name  string
-		sums  []crypto.PartSum
-		total int64
+		name      string
+		sums      []crypto.PartSum
+		total     int64
+		encrypted bool // the sums are p's, else dp's
 	}{
-		{"gap", []crypto.PartSum{a, c}, 69},
-		{"missing first", []crypto.PartSum{b, c}, 69},
-		{"duplicate", []crypto.PartSum{a, b, b, c}, 69},
-		{"overlap", []crypto.PartSum{a, enc(16, 48), c}, 69},
-		{"total too big", []crypto.PartSum{a, b, c}, 70},
-		{"total too small", []crypto.PartSum{a, b, c}, 68},
-		{"unaligned middle part", []crypto.PartSum{enc(0, 20), enc(32, 5)}, 37},
-		{"empty middle part", []crypto.PartSum{a, enc(32, 0), b, c}, 69},
-		{"zero PartSum", []crypto.PartSum{a, b, c, {}}, 69},
-		{"negative total", nil, -1},
-		{"no parts", nil, 69},
+		{"gap", []crypto.PartSum{a, c}, 69, true},
+		{"missing first", []crypto.PartSum{b, c}, 69, true},
+		{"duplicate", []crypto.PartSum{a, b, b, c}, 69, true},
+		{"total too big", []crypto.PartSum{a, b, c}, 70, true},
+		{"total too small", []crypto.PartSum{a, b, c}, 68, true},
+		{"zero PartSum", []crypto.PartSum{a, b, c, {}}, 69, true},
+		{"decrypted gap", []crypto.PartSum{da, dc}, 69, false},
+		{"decrypted duplicate", []crypto.PartSum{da, db, db, dc}, 69, false},
+		{"overlap", []crypto.PartSum{da, dec(16, 48), dc}, 69, false},
+		{"unaligned middle part", []crypto.PartSum{dec(0, 20), dec(32, 5)}, 37, false},
+		{"unaligned middle part, no gap", []crypto.PartSum{dec(0, 20), dec(16, 5)}, 21, false},
+		{"empty middle part", []crypto.PartSum{da, dec(32, 0), db, dc}, 69, false},
+		{"negative total", nil, -1, false},
+		{"no parts", nil, 69, false},
 	}
 	for _, cs := range cases {
-		if _, err := p.SealTag(cs.sums, cs.total); !errors.Is(err, crypto.ErrInvalidArgument) {
+		q := dp
+		if cs.encrypted {
+			q = p
+		}
+		if _, err := q.SealTag(cs.sums, cs.total); !errors.Is(err, crypto.ErrInvalidArgument) {
 			t.Errorf("%s: SealTag = %v, want ErrInvalidArgument", cs.name, err)
 		}
-		if err := p.VerifyTag(cs.sums, cs.total); !errors.Is(err, crypto.ErrInvalidArgument) {
+		if err := q.VerifyTag(cs.sums, cs.total); !errors.Is(err, crypto.ErrInvalidArgument) {
 			t.Errorf("%s: VerifyTag = %v, want ErrInvalidArgument", cs.name, err)
 		}
 	}
@@ -307,7 +340,8 @@ func TestPartsMisuse(t *testing.T) {
 	}
 }
 
-// TestPartsEmptyAndTagless covers the empty file and keys without tag.
+// TestPartsEmptyAndTagless covers the empty file and keys without or
+// with a malformed tag.
 func TestPartsEmptyAndTagless(t *testing.T) {
 	r := rand.New(rand.NewPCG(24, 24))
 	key := ptKey(r)
@@ -323,37 +357,19 @@ func TestPartsEmptyAndTagless(t *testing.T) {
 			t.Fatalf("empty file via parts (%d sums): %x, %v; want %x", len(sums), tag, err, wantTag)
 		}
 	}
-	// A key without tag: empty file verifies, data is refused.
+	// The sealed empty file verifies.
+	if err := p.VerifyTag(nil, 0); err != nil {
+		t.Fatalf("empty file: %v", err)
+	}
+	// A key without tag decrypts nothing, not even the empty file.
 	noTag := &crypto.PlainFileKey{Version: key.Version, Key: key.Key, IV: key.IV}
-	dp, err := crypto.NewParts(noTag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dp.VerifyTag(nil, 0); err != nil {
-		t.Fatalf("empty file without tag: %v", err)
-	}
-	if _, err := dp.DecryptPart(make([]byte, 16), make([]byte, 16), 0); !errors.Is(err, crypto.ErrInvalidFileKey) {
-		t.Fatalf("DecryptPart without tag: %v", err)
-	}
-	w, _ := dp.NewPartDecrypter(io.Discard, 0)
-	if _, err := w.Write([]byte{1}); !errors.Is(err, crypto.ErrInvalidFileKey) {
-		t.Fatalf("PartWriter without tag: %v", err)
-	}
-	es, _ := dp.EncryptPart(make([]byte, 16), make([]byte, 16), 0)
-	if err := dp.VerifyTag([]crypto.PartSum{es}, 16); !errors.Is(err, crypto.ErrInvalidFileKey) {
-		t.Fatalf("VerifyTag of data without tag: %v", err)
+	if _, err := crypto.NewDecryptParts(noTag); !errors.Is(err, crypto.ErrMissingTag) {
+		t.Fatalf("NewDecryptParts without tag: %v", err)
 	}
 	// A malformed tag is reported when decrypting.
 	badTag := &crypto.PlainFileKey{Version: key.Version, Key: key.Key, IV: key.IV, Tag: []byte{1, 2, 3}}
-	bp, err := crypto.NewParts(badTag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bp.DecryptPart(make([]byte, 16), make([]byte, 16), 0); !errors.Is(err, crypto.ErrInvalidFileKey) {
-		t.Fatalf("DecryptPart with 3-byte tag: %v", err)
-	}
-	if err := bp.VerifyTag(nil, 0); !errors.Is(err, crypto.ErrInvalidFileKey) {
-		t.Fatalf("VerifyTag with 3-byte tag: %v", err)
+	if _, err := crypto.NewDecryptParts(badTag); !errors.Is(err, crypto.ErrInvalidFileKey) {
+		t.Fatalf("NewDecryptParts with 3-byte tag: %v", err)
 	}
 }
 
@@ -365,7 +381,10 @@ func TestPartSumValue(t *testing.T) {
 	src := ptRand(r, 48)
 	a, _ := p.EncryptPart(make([]byte, 48), src, 16)
 	b, _ := p.EncryptPart(make([]byte, 48), src, 16)
-	c, _ := p.EncryptPart(make([]byte, 48), src, 32)
+	c, err := p.EncryptPart(make([]byte, 48), src, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if a != b || a == c {
 		t.Fatal("PartSum equality is not by value")
 	}
@@ -492,4 +511,57 @@ func ExampleEncrypt() {
 	// Output:
 	// short note <nil>
 	// true
+}
+
+// ptFlakyConn stands for an upload connection that drops after limit bytes.
+type ptFlakyConn struct{ limit, n int }
+
+func (c *ptFlakyConn) Write(p []byte) (int, error) {
+	if c.n+len(p) > c.limit {
+		return 0, errors.New("connection reset")
+	}
+	c.n += len(p)
+	return len(p), nil
+}
+
+// Retry a failed part upload by streaming the part again from its
+// re-readable source. The Parts value checks, every MiB and at the end of
+// what the failed attempt sent, that the retry repeats the same bytes, so
+// nothing but the Parts value has to be kept between attempts.
+func ExampleParts_NewPartEncrypter() {
+	fileKey, _ := crypto.GenerateFileKey()
+	file := bytes.NewReader(bytes.Repeat([]byte("DRACOON "), 1<<17)) // 1 MiB, an io.ReaderAt
+	parts, err := crypto.NewParts(fileKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	upload := func(conn io.Writer, off, n int64) (crypto.PartSum, error) {
+		pw, err := parts.NewPartEncrypter(conn, off)
+		if err != nil {
+			return crypto.PartSum{}, err
+		}
+		_, err = io.Copy(pw, io.NewSectionReader(file, off, n))
+		if cerr := pw.Close(); err == nil { // Close also after a failure
+			err = cerr
+		}
+		if err != nil {
+			return crypto.PartSum{}, err
+		}
+		return pw.Sum()
+	}
+	size := file.Size()
+	_, err = upload(&ptFlakyConn{limit: 300_000}, 0, size)
+	fmt.Println("attempt 1 failed:", err != nil)
+	var body bytes.Buffer
+	sum, err := upload(&body, 0, size)
+	fmt.Println("attempt 2:", err, body.Len())
+	if _, err := parts.SealTag([]crypto.PartSum{sum}, size); err != nil { // sets fileKey.Tag
+		log.Fatal(err)
+	}
+	plain, err := crypto.Decrypt(fileKey, body.Bytes())
+	fmt.Println(err, len(plain))
+	// Output:
+	// attempt 1 failed: true
+	// attempt 2: <nil> 1048576
+	// <nil> 1048576
 }

@@ -30,9 +30,38 @@ const (
 	// keys, as the official SDKs do since 2023.
 	PBKDF2Iterations = 1_300_000
 	// MaxPBKDF2Iterations is the highest iteration count accepted when
-	// reading a private key. It bounds the work a hostile key container can
-	// cause (about 1.7 s on a current CPU); higher counts are ErrUnsupported.
+	// reading a private key protected with PBKDF2-HMAC-SHA1, the PRF of
+	// every official SDK; higher counts are ErrUnsupported. It bounds the
+	// work a hostile key container can cause: see MaxPBKDF2IterationsOtherPRF
+	// for the measured cost.
 	MaxPBKDF2Iterations = 10_000_000
+
+	// MaxPBKDF2IterationsOtherPRF is the lower cap for the PRFs no official
+	// SDK has written: HMAC-SHA224, -SHA256, -SHA384 and -SHA512 (the only
+	// known writer is a third-party client, dco3 before 0.8, with SHA-256
+	// and 2 048 iterations; the official test data uses SHA-1 only). It
+	// equals the highest count any DRACOON client writes, PBKDF2Iterations.
+	//
+	// What a hostile key container costs: an Unlock attempt is one PBKDF2
+	// derivation, or two when the password has non-ASCII characters that
+	// are all ≤ U+00FF (the ISO-8859-1 retry), always of a 32-byte AES key,
+	// which SHA-1 and SHA-224 compute as two PBKDF2 blocks. CPU time of one
+	// core on the development machine (Zen 5 with SHA extensions, Go 1.26;
+	// BenchmarkHostileKeyContainer and a plain PBKDF2 loop, timed with
+	// getrusage because the machine is shared):
+	//
+	//	HMAC-SHA1,   10 000 000 iterations: 3.6 s, 7.2 s with the retry (the bound)
+	//	HMAC-SHA512, 10 000 000 (accepted before this cap): 4.7 s, 9.4 s with the retry
+	//	HMAC-SHA512,  1 300 000: 0.60 s, 1.2 s with the retry
+	//	HMAC-SHA384,  1 300 000: 0.61 s, 1.2 s with the retry
+	//	HMAC-SHA224,  1 300 000: 0.47 s, 0.93 s with the retry
+	//	HMAC-SHA256,  1 300 000: 0.21 s, 0.43 s with the retry
+	//	HMAC-SHA1,    1 300 000 (every key written today): 0.48 s
+	//
+	// So no container costs more than about 7.2 s of one core per password
+	// tried; callers that unlock keys from untrusted sources should do it
+	// off any latency-critical path and bound how many run at once.
+	MaxPBKDF2IterationsOtherPRF = PBKDF2Iterations
 
 	pbkdf2SaltSize = 20
 	cbcIVSize      = aes.BlockSize
@@ -188,6 +217,9 @@ func parsePBES2Params(r *der.Reader, maxIter int) (*pbes2Params, error) {
 		}
 		if !found {
 			return nil, fmt.Errorf("crypto: %s: PRF %s: %w", what, prf, ErrUnsupported)
+		}
+		if !prf.Equal(oidHMACWithSHA1) && p.iterations > MaxPBKDF2IterationsOtherPRF {
+			return nil, fmt.Errorf("crypto: %s: %s with more than %d iterations: %w", what, p.prfName, MaxPBKDF2IterationsOtherPRF, ErrUnsupported)
 		}
 		if !kdfParams.Empty() {
 			return nil, malformed(what+": trailing data in PBKDF2 parameters", nil)

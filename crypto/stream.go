@@ -53,12 +53,15 @@ func newKey(key *PlainFileKey, e gcm.Engine) (*gcm.Key, error) {
 	return k, nil
 }
 
-// expectedTag returns the tag a decrypting key carries, or nil when it has
-// none (allowed only for empty files, crypto-spec §6.2).
+// expectedTag returns the tag a decrypting key carries. A key without tag
+// decrypts nothing, not even an empty file (ErrMissingTag): the official
+// Java SDK uploads empty encrypted files without a tag (crypto-spec §6.2),
+// but accepting that would let a server strip the tag of any file and
+// serve it as empty.
 func expectedTag(key *PlainFileKey) ([]byte, error) {
 	switch len(key.Tag) {
 	case 0:
-		return nil, nil
+		return nil, errNoTag
 	case TagSize:
 		return append([]byte(nil), key.Tag...), nil
 	}
@@ -67,7 +70,7 @@ func expectedTag(key *PlainFileKey) ([]byte, error) {
 
 var (
 	errTooLarge       = fmt.Errorf("crypto: data exceeds %d bytes, the AES-GCM limit for one file key: %w", MaxPlaintextSize, ErrTooLarge)
-	errNoTag          = fmt.Errorf("crypto: file key has no tag but the ciphertext is not empty: %w", ErrInvalidFileKey)
+	errNoTag          = fmt.Errorf("crypto: file key has no tag, so nothing can be authenticated: %w", ErrMissingTag)
 	errAuthentication = fmt.Errorf("crypto: file data: %w", ErrAuthentication)
 	errWriteClosed    = fmt.Errorf("crypto: write after Close: %w", ErrInvalidArgument)
 )
@@ -95,9 +98,12 @@ type Encrypter struct {
 // NewEncrypter returns an Encrypter that writes the ciphertext of the data
 // written to it to w, using the key and IV of key. Close sets key.Tag.
 //
-// Never encrypt two different plaintexts with the same file key: GCM with a
-// repeated key and IV leaks the XOR of the plaintexts and lets anyone forge
-// tags. Use GenerateFileKey for every file and file version.
+// A file key encrypts once: a key whose Tag is set, or that has already
+// been given to NewEncrypter, Encrypt or NewParts (even if that encryption
+// failed), is refused with ErrFileKeyUsed. GCM with a repeated key and IV
+// leaks the XOR of the plaintexts and lets anyone forge tags. Use
+// GenerateFileKey for every file and file version, and for every retry of
+// a failed upload.
 func NewEncrypter(w io.Writer, key *PlainFileKey) (*Encrypter, error) {
 	return newEncrypter(w, key, gcm.Best())
 }
@@ -108,6 +114,9 @@ func newEncrypter(w io.Writer, key *PlainFileKey, e gcm.Engine) (*Encrypter, err
 	}
 	k, err := newKey(key, e)
 	if err != nil {
+		return nil, err
+	}
+	if err := key.claimForEncryption(); err != nil {
 		return nil, err
 	}
 	enc := &Encrypter{w: w, key: key}
@@ -234,24 +243,24 @@ func (e *Encrypter) Close() error {
 // (rename it into place, parse it, show it) only after Read has returned
 // io.EOF; on any other error discard everything read.
 //
-// A file key without a tag is accepted only for empty ciphertext, which
-// then decrypts to empty plaintext: the official Java SDK uploads empty
-// encrypted files without ever computing a tag (crypto-spec §6.2). Any
-// ciphertext byte under such a key fails with ErrInvalidFileKey.
+// A file key without a tag is refused with ErrMissingTag, even for an
+// empty file: the official Java SDK uploads empty encrypted files without
+// ever computing a tag (crypto-spec §6.2), but a reader that accepted
+// that would let a server strip the tag of any file and serve it as empty.
 //
 // A Decrypter is not safe for concurrent use.
 type Decrypter struct {
 	r   io.Reader
 	s   gcm.Stream
-	tag []byte // expected tag; nil if the key had none
+	tag []byte // expected tag
 	n   int64
 	err error // sticky: io.EOF after success, or the failure
 	buf []byte
 }
 
 // NewDecrypter returns a Decrypter that reads ciphertext from r and
-// decrypts it with key. The key must carry the 16-byte tag, or no tag at
-// all for an empty file.
+// decrypts it with key. The key must carry the 16-byte tag
+// (ErrMissingTag without one, ErrInvalidFileKey with one of another size).
 func NewDecrypter(r io.Reader, key *PlainFileKey) (*Decrypter, error) {
 	return newDecrypter(r, key, gcm.Best())
 }
@@ -327,12 +336,8 @@ func (d *Decrypter) WriteTo(w io.Writer) (int64, error) {
 	}
 }
 
-// decrypt decrypts b in place, enforcing the size limit and the tag rule.
+// decrypt decrypts b in place, enforcing the size limit.
 func (d *Decrypter) decrypt(b []byte) error {
-	if d.tag == nil {
-		d.err = errNoTag
-		return d.err
-	}
 	if int64(len(b)) > MaxPlaintextSize-d.n {
 		d.err = errTooLarge
 		return d.err
@@ -344,10 +349,6 @@ func (d *Decrypter) decrypt(b []byte) error {
 
 // finish checks the tag at the end of the ciphertext.
 func (d *Decrypter) finish() error {
-	if d.tag == nil { // empty file without tag (decrypt refused any data)
-		d.err = io.EOF
-		return d.err
-	}
 	tag := d.s.Tag()
 	if gcm.Equal(tag[:], d.tag) {
 		d.err = io.EOF
@@ -359,7 +360,9 @@ func (d *Decrypter) finish() error {
 
 // Encrypt encrypts plaintext in one call, returns the ciphertext (as long
 // as the plaintext, without tag) and stores the tag in key.Tag. Use an
-// Encrypter for data that should not be held in memory at once.
+// Encrypter for data that should not be held in memory at once. Like
+// NewEncrypter it refuses a key that has already encrypted something
+// (ErrFileKeyUsed).
 func Encrypt(key *PlainFileKey, plaintext []byte) ([]byte, error) {
 	return encrypt(key, plaintext, gcm.Best())
 }
@@ -372,6 +375,9 @@ func encrypt(key *PlainFileKey, plaintext []byte, e gcm.Engine) ([]byte, error) 
 	if int64(len(plaintext)) > MaxPlaintextSize {
 		return nil, errTooLarge
 	}
+	if err := key.claimForEncryption(); err != nil {
+		return nil, err
+	}
 	out := make([]byte, len(plaintext))
 	s := k.NewStream(0)
 	s.Encrypt(out, plaintext)
@@ -382,9 +388,9 @@ func encrypt(key *PlainFileKey, plaintext []byte, e gcm.Engine) ([]byte, error) 
 
 // Decrypt authenticates and decrypts ciphertext (without tag) in one call,
 // with the tag taken from key.Tag. Nothing is returned unless the tag
-// matches: a mismatch yields an error wrapping ErrAuthentication. Empty
-// ciphertext under a key without tag decrypts to empty plaintext (see
-// Decrypter).
+// matches: a mismatch yields an error wrapping ErrAuthentication. A key
+// without tag is refused with ErrMissingTag, also for empty ciphertext
+// (see Decrypter).
 func Decrypt(key *PlainFileKey, ciphertext []byte) ([]byte, error) {
 	return decrypt(key, ciphertext, gcm.Best())
 }
@@ -397,12 +403,6 @@ func decrypt(key *PlainFileKey, ciphertext []byte, e gcm.Engine) ([]byte, error)
 	want, err := expectedTag(key)
 	if err != nil {
 		return nil, err
-	}
-	if want == nil {
-		if len(ciphertext) == 0 {
-			return []byte{}, nil
-		}
-		return nil, errNoTag
 	}
 	if int64(len(ciphertext)) > MaxPlaintextSize {
 		return nil, errTooLarge

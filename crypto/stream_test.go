@@ -445,8 +445,8 @@ func TestEncrypterClose(t *testing.T) {
 }
 
 // TestEmptyFiles covers crypto-spec §6.2: empty data has a real tag, and
-// an empty file whose key carries no tag decrypts to nothing, while any
-// data under a tagless key is refused.
+// a key without tag is refused with ErrMissingTag, for an empty file as
+// for data (the Java SDK's tag-less empty uploads are not accepted).
 func TestEmptyFiles(t *testing.T) {
 	r := rand.New(rand.NewPCG(10, 10))
 	for _, e := range gcm.Engines() {
@@ -456,8 +456,9 @@ func TestEmptyFiles(t *testing.T) {
 		if len(ct) != 0 || !bytes.Equal(key.Tag, wantTag) {
 			t.Fatalf("%v: empty stream: %d bytes, tag %x want %x", e, len(ct), key.Tag, wantTag)
 		}
-		ct, err := encrypt(key, nil, e)
-		if err != nil || ct == nil || len(ct) != 0 || !bytes.Equal(key.Tag, wantTag) {
+		kc := stKeyCopy(key)
+		ct, err := encrypt(kc, nil, e)
+		if err != nil || ct == nil || len(ct) != 0 || !bytes.Equal(kc.Tag, wantTag) {
 			t.Fatalf("%v: Encrypt(empty) = %v, %v", e, ct, err)
 		}
 		// Empty ciphertext with the right tag, a wrong tag, no tag.
@@ -475,16 +476,16 @@ func TestEmptyFiles(t *testing.T) {
 		}
 		noTag := *key
 		noTag.Tag = nil
-		if got, err := stDecryptStream(t, &noTag, e, nil, nil, nil, false); err != nil || len(got) != 0 {
+		if _, err := newDecrypter(bytes.NewReader(nil), &noTag, e); !errors.Is(err, ErrMissingTag) {
 			t.Fatalf("%v: empty without tag: %v", e, err)
 		}
-		if got, err := decrypt(&noTag, nil, e); err != nil || got == nil || len(got) != 0 {
+		if got, err := decrypt(&noTag, nil, e); !errors.Is(err, ErrMissingTag) {
 			t.Fatalf("%v: Decrypt empty without tag = %v, %v", e, got, err)
 		}
-		if _, err := stDecryptStream(t, &noTag, e, []byte{1, 2, 3}, nil, nil, false); !errors.Is(err, ErrInvalidFileKey) {
+		if _, err := newDecrypter(bytes.NewReader([]byte{1, 2, 3}), &noTag, e); !errors.Is(err, ErrMissingTag) {
 			t.Fatalf("%v: data without tag: %v", e, err)
 		}
-		if _, err := decrypt(&noTag, []byte{1}, e); !errors.Is(err, ErrInvalidFileKey) {
+		if _, err := decrypt(&noTag, []byte{1}, e); !errors.Is(err, ErrMissingTag) {
 			t.Fatalf("%v: Decrypt data without tag: %v", e, err)
 		}
 	}
@@ -498,7 +499,7 @@ func TestStreamKeyValidation(t *testing.T) {
 		name string
 		mod  func(k *PlainFileKey) *PlainFileKey
 		want error
-		dec  bool // only the decrypting side checks the tag
+		dec  bool // only the decrypting side reads the tag
 	}{
 		{"nil", func(*PlainFileKey) *PlainFileKey { return nil }, ErrInvalidArgument, false},
 		{"version", func(k *PlainFileKey) *PlainFileKey { k.Version = "ZES-256-GCM"; return k }, ErrUnknownVersion, false},
@@ -512,17 +513,20 @@ func TestStreamKeyValidation(t *testing.T) {
 		key := c.mod(&k)
 		_, errD := NewDecrypter(bytes.NewReader(nil), key)
 		_, errD2 := Decrypt(key, []byte{1})
-		_, errP := NewParts(key)
-		if !errors.Is(errD, c.want) || !errors.Is(errD2, c.want) {
-			t.Errorf("%s: NewDecrypter %v, Decrypt %v; want %v", c.name, errD, errD2, c.want)
+		_, errDP := NewDecryptParts(key)
+		if !errors.Is(errD, c.want) || !errors.Is(errD2, c.want) || !errors.Is(errDP, c.want) {
+			t.Errorf("%s: NewDecrypter %v, Decrypt %v, NewDecryptParts %v; want %v", c.name, errD, errD2, errDP, c.want)
+		}
+		if c.dec {
+			continue
+		}
+		if key != nil {
+			key.Tag = nil // a key to encrypt with has none
 		}
 		_, errE := NewEncrypter(io.Discard, key)
 		_, errE2 := Encrypt(key, []byte{1})
-		if c.dec {
-			if errE != nil || errE2 != nil || errP != nil {
-				t.Errorf("%s: encrypting side refused: %v, %v, %v", c.name, errE, errE2, errP)
-			}
-		} else if !errors.Is(errE, c.want) || !errors.Is(errE2, c.want) || !errors.Is(errP, c.want) {
+		_, errP := NewParts(key)
+		if !errors.Is(errE, c.want) || !errors.Is(errE2, c.want) || !errors.Is(errP, c.want) {
 			t.Errorf("%s: NewEncrypter %v, Encrypt %v, NewParts %v; want %v", c.name, errE, errE2, errP, c.want)
 		}
 	}
@@ -547,7 +551,7 @@ func TestSizeLimit(t *testing.T) {
 	if err := enc.Close(); !errors.Is(err, ErrTooLarge) || key.Tag != nil {
 		t.Fatalf("Close after limit = %v", err)
 	}
-	enc, _ = NewEncrypter(io.Discard, key)
+	enc, _ = NewEncrypter(io.Discard, stKeyCopy(key)) // a key encrypts once
 	enc.n = MaxPlaintextSize - 10
 	if n, err := enc.Write(make([]byte, 10)); n != 10 || err != nil {
 		t.Fatalf("Write up to limit = %d, %v", n, err)
@@ -555,14 +559,13 @@ func TestSizeLimit(t *testing.T) {
 	if n, err := enc.Write(make([]byte, 1)); n != 0 || !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Write one past limit = %d, %v", n, err)
 	}
-	enc, _ = NewEncrypter(io.Discard, key)
+	enc, _ = NewEncrypter(io.Discard, stKeyCopy(key)) // a key encrypts once
 	enc.n = MaxPlaintextSize - 10
 	if _, err := enc.ReadFrom(bytes.NewReader(make([]byte, 11))); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("ReadFrom beyond limit: %v", err)
 	}
 
-	key.Tag = make([]byte, 16)
-	dec, _ := NewDecrypter(bytes.NewReader(make([]byte, 11)), key)
+	dec, _ := NewDecrypter(bytes.NewReader(make([]byte, 11)), &PlainFileKey{Version: key.Version, Key: key.Key, IV: key.IV, Tag: make([]byte, 16)})
 	dec.n = MaxPlaintextSize - 10
 	if _, err := io.ReadAll(dec); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Decrypter beyond limit: %v", err)
@@ -577,7 +580,7 @@ func TestSizeLimit(t *testing.T) {
 		block.Encrypt(want[16*i:], cb)
 	}
 	for _, e := range gcm.Engines() {
-		p, err := newParts(key, e)
+		p, err := newParts(stKeyCopy(key), e)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -812,9 +815,9 @@ func TestFIPSOnlyChild(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: Decrypt: %v", e, err)
 		}
-		key.Tag = nil
-		ct2, err := encrypt(key, pt, e)
-		if err != nil || !bytes.Equal(ct2, ct) || !bytes.Equal(key.Tag, tag) {
+		kc := stKeyCopy(key)
+		ct2, err := encrypt(kc, pt, e)
+		if err != nil || !bytes.Equal(ct2, ct) || !bytes.Equal(kc.Tag, tag) {
 			t.Fatalf("%v: Encrypt: %v", e, err)
 		}
 		// The public API too.

@@ -208,3 +208,30 @@ func TestFallbacks(t *testing.T) {
 	}
 	_ = fmt.Sprint(Engine(99))
 }
+
+// SumSoFar at any point equals Sum of a stream that stopped there, and
+// taking it does not disturb the stream.
+func TestSumSoFar(t *testing.T) {
+	r := rand.New(rand.NewPCG(71, 71))
+	for _, e := range Engines() {
+		key, iv := randBytes(r, 32), randBytes(r, 12)
+		k := newTestKey(t, key, iv, e)
+		pt := randBytes(r, 5000)
+		full := k.NewStream(3)
+		done := 0
+		for _, n := range splits(r, len(pt)) {
+			full.Encrypt(make([]byte, n), pt[done:done+n])
+			done += n
+			ref := k.NewStream(3)
+			ref.Encrypt(make([]byte, done), pt[:done])
+			if full.SumSoFar() != ref.Sum() {
+				t.Fatalf("%v: SumSoFar after %d bytes differs", e, done)
+			}
+		}
+		ref := k.NewStream(3)
+		ref.Encrypt(make([]byte, len(pt)), pt)
+		if full.Sum() != ref.Sum() {
+			t.Fatalf("%v: SumSoFar disturbed the stream", e)
+		}
+	}
+}

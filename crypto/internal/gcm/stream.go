@@ -135,6 +135,15 @@ func (s *Stream) Sum() Sum {
 	return out
 }
 
+// SumSoFar returns what Sum would return now but leaves the Stream
+// usable: a pending partial block is padded in a copy of the accumulator.
+func (s *Stream) SumSoFar() Sum {
+	h := s.h
+	var out Sum
+	h.sum().put(out[:])
+	return out
+}
+
 // Tag returns the GCM tag of a message that consists of exactly what s
 // processed, which must have started at block 0.
 func (s *Stream) Tag() [TagSize]byte { return s.k.tag(s.h.sum(), s.n) }
