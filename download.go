@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -37,9 +38,9 @@ const DefaultRangeSize = 16 << 20
 type DownloadOptions struct {
 	// Overwrite replaces an existing destination file.
 	Overwrite bool
-	// RangeSize is the size of the ranges of an unencrypted file fetched
-	// concurrently (DefaultRangeSize when 0). Encrypted files are fetched
-	// as one stream, which is decrypted and authenticated as it arrives.
+	// RangeSize is the size of the ranges a file larger than it is
+	// fetched in, concurrently (DefaultRangeSize when 0); a multiple of 16.
+	// Download, into an io.Writer, fetches one stream.
 	RangeSize int64
 	// Concurrency is the number of ranges in flight (DefaultConcurrency
 	// when 0).
@@ -51,8 +52,8 @@ type DownloadOptions struct {
 // Validate checks the options.
 func (o *DownloadOptions) Validate() error {
 	switch {
-	case o.RangeSize < 0:
-		return invalid("rangeSize", "must not be negative")
+	case o.RangeSize < 0 || o.RangeSize%16 != 0:
+		return invalid("rangeSize", "must be a positive multiple of 16, got %d", o.RangeSize)
 	case o.Concurrency < 0:
 		return invalid("concurrency", "must not be negative")
 	}
@@ -60,7 +61,7 @@ func (o *DownloadOptions) Validate() error {
 }
 
 // downloadURL asks for a download URL of a file
-// (POST /api/v4/nodes/files/{fileId}/downloads).
+// (POST /api/v4/nodes/files/{file_id}/downloads).
 func (c *Client) downloadURL(ctx context.Context, fileID int64) (*url.URL, error) {
 	var out struct {
 		DownloadURL string `json:"downloadUrl"`
@@ -82,11 +83,11 @@ func (c *Client) downloadURL(ctx context.Context, fileID int64) (*url.URL, error
 // encrypted file, its GCM tag has been verified. A failed, cancelled or
 // tampered download leaves neither the destination nor a temporary file.
 //
-// It asks for a download URL (POST /api/v4/nodes/files/{fileId}/downloads)
+// It asks for a download URL (POST /api/v4/nodes/files/{file_id}/downloads)
 // and fetches the content with ranged GETs on it, large unencrypted files
 // in concurrent ranges, continuing from the last byte received after a
 // dropped connection. Encrypted files are decrypted with the user's file
-// key (GET /api/v4/nodes/files/{fileId}/user_file_key) and the client's
+// key (GET /api/v4/nodes/files/{file_id}/user_file_key) and the client's
 // unlocked key pair. A path is resolved as NodesService.Resolve does.
 func (s *TransfersService) DownloadFile(ctx context.Context, node NodeRef, dest string, opts *DownloadOptions) (string, error) {
 	o := DownloadOptions{}
@@ -128,10 +129,10 @@ func (s *TransfersService) DownloadFile(ctx context.Context, node NodeRef, dest 
 		}
 	}()
 	prog := newProgress(o.Progress, n.Size)
-	if key != nil || n.Size <= rangeSizeOf(&o) || concurrencyOf(o.Concurrency) == 1 {
+	if n.Size <= rangeSizeOf(&o) || concurrencyOf(o.Concurrency) == 1 {
 		err = c.streamContent(ctx, n, key, tmp, prog)
 	} else {
-		err = c.fetchRanges(ctx, n, tmp, &o, prog)
+		err = c.fetchRanges(ctx, n, key, tmp, &o, prog)
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -276,9 +277,17 @@ func (c *Client) streamContent(ctx context.Context, n *Node, key *crypto.PlainFi
 	return nil
 }
 
-// fetchRanges fetches an unencrypted file in concurrent ranges written in
-// place into f.
-func (c *Client) fetchRanges(ctx context.Context, n *Node, f *os.File, o *DownloadOptions, prog *progress) error {
+// fetchRanges fetches a file in concurrent ranges written in place into
+// f. An encrypted file's ranges are decrypted as parts (crypto.Parts) and
+// their sums checked against the tag once all have arrived.
+func (c *Client) fetchRanges(ctx context.Context, n *Node, key *crypto.PlainFileKey, f *os.File, o *DownloadOptions, prog *progress) error {
+	var parts *crypto.Parts
+	if key != nil {
+		var err error
+		if parts, err = crypto.NewDecryptParts(key); err != nil {
+			return err
+		}
+	}
 	u, err := c.downloadURL(ctx, n.ID)
 	if err != nil {
 		return err
@@ -286,17 +295,49 @@ func (c *Client) fetchRanges(ctx context.Context, n *Node, f *os.File, o *Downlo
 	rs := rangeSizeOf(o)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(concurrencyOf(o.Concurrency))
+	var (
+		mu   sync.Mutex
+		sums []crypto.PartSum
+	)
 	for off := int64(0); off < n.Size && gctx.Err() == nil; off += rs {
 		end := min(off+rs, n.Size)
 		g.Go(func() error {
 			rr := c.newRangeReader(gctx, u, off, end, prog)
 			defer rr.Close()
-			_, err := io.Copy(io.NewOffsetWriter(f, off), rr)
-			return err
+			var w io.Writer = io.NewOffsetWriter(f, off)
+			if parts == nil {
+				_, err := io.Copy(w, rr)
+				return err
+			}
+			pw, err := parts.NewPartDecrypter(w, off)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(pw, rr)
+			if cerr := pw.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			sum, err := pw.Sum()
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			sums = append(sums, sum)
+			mu.Unlock()
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if parts != nil {
+		return parts.VerifyTag(sums, n.Size)
+	}
+	return nil
 }

@@ -154,7 +154,7 @@ func (c *Client) decryptFileKey(fk *crypto.FileKey) (*crypto.PlainFileKey, error
 var ErrMissingFileKey = errors.New("no file key for this user")
 
 // fileKey fetches and unwraps the user's key of an encrypted file
-// (GET /api/v4/nodes/files/{fileId}/user_file_key). A key without its
+// (GET /api/v4/nodes/files/{file_id}/user_file_key). A key without its
 // 16-byte tag is refused: nothing could authenticate the content.
 func (c *Client) fileKey(ctx context.Context, fileID int64) (*crypto.PlainFileKey, error) {
 	var last error = fmt.Errorf("dracoon: download of an encrypted file: %w", ErrNoKeyPair)
@@ -171,7 +171,7 @@ func (c *Client) fileKey(ctx context.Context, fileID int64) (*crypto.PlainFileKe
 			return nil, err
 		}
 		if fk.Tag == "" {
-			return nil, fmt.Errorf("dracoon: file %d: the file key has no tag, so the content cannot be authenticated: %w", fileID, crypto.ErrInvalidFileKey)
+			return nil, fmt.Errorf("dracoon: file %d: the file key has no tag, so the content cannot be authenticated: %w", fileID, crypto.ErrMissingTag)
 		}
 		return c.decryptFileKey(fk)
 	}

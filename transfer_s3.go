@@ -48,7 +48,7 @@ type presignedURLs struct {
 
 // get returns the URL for part p, requesting it with the following parts
 // of the same size when it is not at hand
-// (POST /api/v4/nodes/files/uploads/{uploadId}/s3_urls).
+// (POST /api/v4/nodes/files/uploads/{upload_id}/s3_urls).
 func (s *s3URLs) get(ctx context.Context, p *uploadPart) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -195,8 +195,8 @@ type s3Status struct {
 }
 
 // completeS3 completes an S3 upload
-// (PUT /api/v4/nodes/files/uploads/{uploadId}/s3) and polls its status
-// (GET /api/v4/nodes/files/uploads/{uploadId}) with a capped backoff until
+// (PUT /api/v4/nodes/files/uploads/{upload_id}/s3) and polls its status
+// (GET /api/v4/nodes/files/uploads/{upload_id}) with a capped backoff until
 // it is done, failed, or StatusTimeout has passed.
 func (j *uploadJob) completeS3(ctx context.Context, req *completeUploadRequest) (*Node, error) {
 	if err := j.c.do(ctx, &apiCall{method: http.MethodPut, path: j.uploadPath("/s3"), jsonBody: req}, nil); err != nil {

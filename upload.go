@@ -149,9 +149,9 @@ func (s *TransfersService) UploadFile(ctx context.Context, path string, parent N
 // It opens an upload channel (POST /api/v4/nodes/files/uploads), then,
 // when the system information (GET /api/v4/public/system/info) says
 // useS3Storage, uploads the parts straight to S3: presigned URLs
-// (POST /api/v4/nodes/files/uploads/{uploadId}/s3_urls), concurrent PUTs
-// to them, completion (PUT /api/v4/nodes/files/uploads/{uploadId}/s3) and
-// status polling (GET /api/v4/nodes/files/uploads/{uploadId}). Otherwise
+// (POST /api/v4/nodes/files/uploads/{upload_id}/s3_urls), concurrent PUTs
+// to them, completion (PUT /api/v4/nodes/files/uploads/{upload_id}/s3) and
+// status polling (GET /api/v4/nodes/files/uploads/{upload_id}). Otherwise
 // it sends chunks to the channel's upload URL (POST /api/v4/uploads/{token})
 // and completes it (PUT /api/v4/uploads/{token}).
 //
@@ -160,7 +160,7 @@ func (s *TransfersService) UploadFile(ctx context.Context, path string, parent N
 // and sent with the completion; the keys other room members lack are then
 // distributed (see DistributeMissingKeys). A failed part is sent again
 // from src. On any failure or when ctx ends, the channel is deleted
-// (DELETE /api/v4/nodes/files/uploads/{uploadId}).
+// (DELETE /api/v4/nodes/files/uploads/{upload_id}).
 //
 // If the file was stored but distributing its keys failed, Upload returns
 // the node together with an error.
@@ -353,7 +353,7 @@ func (j *uploadJob) uploadPath(suffix string) string {
 	return nodesPath + "/files/uploads/" + url.PathEscape(j.channel.UploadID) + suffix
 }
 
-// cancel deletes the channel (DELETE /api/v4/nodes/files/uploads/{uploadId})
+// cancel deletes the channel (DELETE /api/v4/nodes/files/uploads/{upload_id})
 // even when ctx has ended, so that nothing stays open on the server.
 func (j *uploadJob) cancel(ctx context.Context) {
 	cctx, stop := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
