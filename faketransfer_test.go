@@ -1,6 +1,7 @@
 package dracoon
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -22,7 +23,7 @@ import (
 // real servers check (Content-Range positions, exact part sizes, ETags)
 // and records what the tests assert on.
 type transferFake struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 	c   *Client
 
@@ -71,7 +72,7 @@ type fakeChannel struct {
 
 const fakeUserID, fakeOtherUserID = 7, 8
 
-func newTransferFake(t *testing.T, s3, encrypted bool) *transferFake {
+func newTransferFake(t testing.TB, s3, encrypted bool) *transferFake {
 	f := &transferFake{t: t, s3: s3, encrypted: encrypted, nextID: 100, files: map[int64]*fakeFile{},
 		channels: map[string]*fakeChannel{}, userKeys: map[[2]int64]*crypto.FileKey{}}
 	oauth := newFakeOAuth("ada", "pw")
@@ -113,7 +114,9 @@ func newTransferFake(t *testing.T, s3, encrypted bool) *transferFake {
 	if err != nil {
 		t.Fatal(err)
 	}
-	connect(t, c, oauth)
+	if err := c.Connect(context.Background(), PasswordFlow(oauth.user, oauth.password)); err != nil {
+		t.Fatal(err)
+	}
 	f.c = c
 	return f
 }

@@ -3,6 +3,7 @@ package dracoon
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,9 +42,16 @@ func randomBytes(n int, seed uint64) []byte {
 }
 
 // unlockFixture puts the fixture key pair of version v into c's key ring.
-func unlockFixture(t *testing.T, c *Client, v crypto.KeyPairVersion) *crypto.UserKeyPair {
+func unlockFixture(t testing.TB, c *Client, v crypto.KeyPairVersion) *crypto.UserKeyPair {
 	t.Helper()
-	fx := loadKeyPairFixture(t, v)
+	raw, err := os.ReadFile("crypto/testdata/keypair_" + string(v) + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx keyPairFixture
+	if err := json.Unmarshal(raw, &fx); err != nil {
+		t.Fatal(err)
+	}
 	kp, err := fx.UserKeyPair.Unlock(fx.Password)
 	if err != nil {
 		t.Fatal(err)
