@@ -377,7 +377,7 @@ func (s *spec) check(ex *exchange) []string {
 }
 
 func (s *spec) checkAPI(ex *exchange) []string {
-	op, in, reqErr, problem := s.validateRequest(ex.req, ex.reqBody)
+	op, in, problem, reqErr := s.validateRequest(ex.req, ex.reqBody)
 	if problem != "" {
 		return []string{problem}
 	}
@@ -392,14 +392,14 @@ func (s *spec) checkAPI(ex *exchange) []string {
 // validateRequest finds the operation of an /api request and validates the
 // request against it. problem is set when the document has no such
 // operation; reqErr is the validation failure, if any.
-func (s *spec) validateRequest(r *http.Request, body []byte) (op *openapi3.Operation, in *openapi3filter.RequestValidationInput, reqErr error, problem string) {
+func (s *spec) validateRequest(r *http.Request, body []byte) (op *openapi3.Operation, in *openapi3filter.RequestValidationInput, problem string, reqErr error) {
 	rt, params := s.find(r.URL.Path)
 	if rt == nil {
-		return nil, nil, nil, "path is not in the API document"
+		return nil, nil, "path is not in the API document", nil
 	}
 	op = rt.item.GetOperation(r.Method)
 	if op == nil {
-		return nil, nil, nil, "method is not in the API document for " + rt.path
+		return nil, nil, "method is not in the API document for " + rt.path, nil
 	}
 	route := &routers.Route{Spec: s.doc, Path: rt.path, PathItem: rt.item, Method: r.Method, Operation: op}
 	if len(s.doc.Servers) > 0 {
@@ -414,7 +414,7 @@ func (s *spec) validateRequest(r *http.Request, body []byte) (op *openapi3.Opera
 		Options:    &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
 	}
 	in.Options.WithCustomSchemaErrorFunc(shortSchemaError)
-	return op, in, openapi3filter.ValidateRequest(context.Background(), in), ""
+	return op, in, "", openapi3filter.ValidateRequest(context.Background(), in)
 }
 
 func (s *spec) errorSchema() *openapi3.SchemaRef {

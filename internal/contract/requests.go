@@ -38,7 +38,7 @@ func RequestMiddleware(tb testing.TB) func(http.Handler) http.Handler {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			_, _, reqErr, problem := s.validateRequest(r, body)
+			_, _, problem, reqErr := s.validateRequest(r, body)
 			if problem == "" && reqErr != nil {
 				problem = "request breaks the document: " + reqErr.Error()
 			}
