@@ -69,7 +69,7 @@ func (c *Client) downloadURL(ctx context.Context, fileID int64) (*url.URL, error
 	if err := c.do(ctx, &apiCall{method: http.MethodPost, path: idPath(nodesPath+"/files", fileID, "/downloads"), idempotent: true}, &out); err != nil {
 		return nil, err
 	}
-	return transferURL(out.DownloadURL)
+	return c.transferURL(out.DownloadURL)
 }
 
 // DownloadFile downloads the file node to dest and returns the path

@@ -46,11 +46,16 @@ func (r NodeRef) resolve(ctx context.Context, c *Client) (*Node, error) {
 }
 
 // transferURL checks an absolute URL that DRACOON handed out (an upload,
-// download or presigned S3 URL) before anything is sent to it.
-func transferURL(raw string) (*url.URL, error) {
+// download or presigned S3 URL) before anything is sent to it: it must be
+// https, unless the client itself talks plain http (a local emulator,
+// WithInsecureHTTP) or the host is a loopback one.
+func (c *Client) transferURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		return nil, fmt.Errorf("dracoon: the server handed out an unusable transfer URL: %w", ErrInvalidResponse)
+	}
+	if u.Scheme == "http" && c.base.Scheme == "https" && !c.allowInsecure && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("dracoon: the server handed out a plain http transfer URL for %s: %w", u.Host, ErrInvalidResponse)
 	}
 	return u, nil
 }

@@ -151,7 +151,7 @@ func (j *uploadJob) sendS3Part(ctx context.Context, urls *s3URLs, p *uploadPart)
 		if err != nil {
 			return err
 		}
-		u, err := transferURL(raw)
+		u, err := j.c.transferURL(raw)
 		if err != nil {
 			return err
 		}

@@ -489,3 +489,22 @@ func TestUploadRefusesBadOptions(t *testing.T) {
 		t.Errorf("encrypted upload without a key pair: %v", err)
 	}
 }
+
+func TestTransferURLsMustNotDowngrade(t *testing.T) {
+	c, err := New("https://dracoon.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for raw, ok := range map[string]bool{
+		"https://s3.example.com/b/k?sig=1": true,
+		"http://127.0.0.1:9000/b/k":        true,
+		"http://s3.example.com/b/k":        false,
+		"ftp://s3.example.com/b/k":         false,
+		"https://user:pw@s3.example.com/k": false,
+		"/relative":                        false,
+	} {
+		if _, err := c.transferURL(raw); (err == nil) != ok {
+			t.Errorf("transferURL(%q): %v", raw, err)
+		}
+	}
+}
