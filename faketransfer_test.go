@@ -9,10 +9,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dracoon-go/dracoon/crypto"
 )
@@ -32,6 +34,7 @@ type transferFake struct {
 	encrypted bool
 	nextID    int64
 	files     map[int64]*fakeFile
+	folders   map[int64]*Node
 	channels  map[string]*fakeChannel
 	cancelled []string
 	// leaked lists requests to token URLs that carried a bearer token.
@@ -51,6 +54,8 @@ type transferFake struct {
 	userKeys  map[[2]int64]*crypto.FileKey // (file, user) → key
 	// blockParts, if set, is closed by the test to let part PUTs finish.
 	blockParts chan struct{}
+	// inflight and maxInflight count the bytes of chunks being received.
+	inflight, maxInflight int64
 	partsSeen  chan struct{}
 }
 
@@ -73,7 +78,7 @@ type fakeChannel struct {
 const fakeUserID, fakeOtherUserID = 7, 8
 
 func newTransferFake(t testing.TB, s3, encrypted bool) *transferFake {
-	f := &transferFake{t: t, s3: s3, encrypted: encrypted, nextID: 100, files: map[int64]*fakeFile{},
+	f := &transferFake{t: t, s3: s3, encrypted: encrypted, nextID: 100, files: map[int64]*fakeFile{}, folders: map[int64]*Node{},
 		channels: map[string]*fakeChannel{}, userKeys: map[[2]int64]*crypto.FileKey{}}
 	oauth := newFakeOAuth("ada", "pw")
 	m := oauth.mux()
@@ -81,6 +86,8 @@ func newTransferFake(t testing.TB, s3, encrypted bool) *transferFake {
 		writeJSON(w, 200, map[string]any{"useS3Storage": f.s3, "s3EnforceDirectUpload": false, "languageDefault": "en", "authMethods": []any{}})
 	})
 	m.HandleFunc("GET /api/v4/nodes/{id}", f.getNode)
+	m.HandleFunc("GET /api/v4/nodes", f.list)
+	m.HandleFunc("POST /api/v4/nodes/folders", f.createFolder)
 	m.HandleFunc("POST /api/v4/nodes/files/uploads", f.open)
 	m.HandleFunc("DELETE /api/v4/nodes/files/uploads/{id}", f.cancel)
 	m.HandleFunc("POST /api/v4/uploads/{token}", f.chunk)
@@ -133,12 +140,20 @@ func (f *transferFake) getNode(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, ff.node)
 		return
 	}
+	if fo, ok := f.folders[id]; ok {
+		writeJSON(w, 200, fo)
+		return
+	}
 	writeJSON(w, 404, map[string]any{"code": 404, "message": "Node not found", "errorCode": -41000})
 }
 
 func (f *transferFake) open(w http.ResponseWriter, r *http.Request) {
 	var req createUploadRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.ParentID != 1 || req.DirectS3Upload != f.s3 {
+	err := json.NewDecoder(r.Body).Decode(&req)
+	f.mu.Lock()
+	_, isFolder := f.folders[req.ParentID]
+	f.mu.Unlock()
+	if err != nil || (req.ParentID != 1 && !isFolder) || req.DirectS3Upload != f.s3 {
 		writeJSON(w, 400, map[string]any{"code": 400, "message": fmt.Sprintf("bad channel request %+v %v", req, err)})
 		return
 	}
@@ -175,6 +190,16 @@ func (f *transferFake) cancel(w http.ResponseWriter, r *http.Request) {
 // chunk stores a classic chunk at the position its Content-Range names,
 // which must be the current end (strict mode).
 func (f *transferFake) chunk(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.inflight += r.ContentLength
+	f.maxInflight = max(f.maxInflight, f.inflight)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.inflight -= r.ContentLength
+		f.mu.Unlock()
+	}()
+	time.Sleep(time.Millisecond) // let concurrent chunks overlap
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return
@@ -476,4 +501,51 @@ func (f *transferFake) openChannels() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.channels)
+}
+
+// children returns the nodes in parent (caller holds mu).
+func (f *transferFake) children(parent int64) []Node {
+	var out []Node
+	for _, fo := range f.folders {
+		if fo.ParentID == parent {
+			out = append(out, *fo)
+		}
+	}
+	for _, ff := range f.files {
+		if ff.node.ParentID == parent {
+			out = append(out, ff.node)
+		}
+	}
+	return out
+}
+
+func (f *transferFake) list(w http.ResponseWriter, r *http.Request) {
+	parent, _ := strconv.ParseInt(r.URL.Query().Get("parent_id"), 10, 64)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	items := f.children(parent)
+	if filter, ok := strings.CutPrefix(r.URL.Query().Get("filter"), "name:eq:"); ok {
+		items = slices.DeleteFunc(items, func(n Node) bool { return !strings.EqualFold(n.Name, filter) })
+	}
+	if items == nil {
+		items = []Node{}
+	}
+	writeJSON(w, 200, Page[Node]{Range: Range{Limit: 500, Total: int64(len(items))}, Items: items})
+}
+
+func (f *transferFake) createFolder(w http.ResponseWriter, r *http.Request) {
+	var req CreateFolderRequest
+	json.NewDecoder(r.Body).Decode(&req)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, n := range f.children(req.ParentID) {
+		if strings.EqualFold(n.Name, req.Name) {
+			writeJSON(w, 409, map[string]any{"code": 409, "message": "Node with specified name already exists", "errorCode": -40010})
+			return
+		}
+	}
+	f.nextID++
+	n := &Node{ID: f.nextID, Type: NodeTypeFolder, Name: req.Name, ParentID: req.ParentID, IsEncrypted: f.encrypted}
+	f.folders[n.ID] = n
+	writeJSON(w, 201, n)
 }

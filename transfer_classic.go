@@ -54,8 +54,13 @@ func (j *uploadJob) contentRange(p *uploadPart) string {
 // sendChunk sends one chunk, again from its source after a transient
 // failure.
 func (j *uploadJob) sendChunk(ctx context.Context, target *url.URL, p *uploadPart) (crypto.PartSum, error) {
+	release, err := j.holdInflight(ctx, p)
+	if err != nil {
+		return crypto.PartSum{}, err
+	}
+	defer release()
 	var sum crypto.PartSum
-	err := j.c.retryTransfer(ctx, "upload chunk", func(int) error {
+	err = j.c.retryTransfer(ctx, "upload chunk", func(int) error {
 		b, err := j.body(p)
 		if err != nil {
 			return err

@@ -142,11 +142,16 @@ func (j *uploadJob) sendS3(ctx context.Context) ([]s3Part, []crypto.PartSum, err
 // from its source after a transient failure or with a new URL after an
 // expired one.
 func (j *uploadJob) sendS3Part(ctx context.Context, urls *s3URLs, p *uploadPart) (string, crypto.PartSum, error) {
+	release, err := j.holdInflight(ctx, p)
+	if err != nil {
+		return "", crypto.PartSum{}, err
+	}
+	defer release()
 	var (
 		etag string
 		sum  crypto.PartSum
 	)
-	err := j.c.retryTransfer(ctx, "upload part", func(int) error {
+	err = j.c.retryTransfer(ctx, "upload part", func(int) error {
 		raw, err := urls.get(ctx, p)
 		if err != nil {
 			return err

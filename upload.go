@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/dracoon-go/dracoon/crypto"
 )
 
@@ -198,6 +200,23 @@ type uploadSource struct {
 	at   io.ReaderAt
 	r    io.Reader
 	size int64
+	// inflight, if set, is a limit on the bytes of parts in flight shared
+	// with other uploads (folder uploads); maxInflight is its size.
+	inflight    *semaphore.Weighted
+	maxInflight int64
+}
+
+// holdInflight waits until the part's bytes fit into the shared limit and
+// returns the release function.
+func (j *uploadJob) holdInflight(ctx context.Context, p *uploadPart) (func(), error) {
+	if j.src.inflight == nil {
+		return func() {}, nil
+	}
+	w := min(max(p.length, 1), j.src.maxInflight)
+	if err := j.src.inflight.Acquire(ctx, w); err != nil {
+		return nil, err
+	}
+	return func() { j.src.inflight.Release(w) }, nil
 }
 
 // createUploadRequest opens an upload channel.
