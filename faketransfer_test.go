@@ -56,7 +56,7 @@ type transferFake struct {
 	blockParts chan struct{}
 	// inflight and maxInflight count the bytes of chunks being received.
 	inflight, maxInflight int64
-	partsSeen  chan struct{}
+	partsSeen             chan struct{}
 }
 
 type fakeFile struct {
