@@ -97,7 +97,7 @@ func (c *Client) rawRequest(ctx context.Context, method string, u *url.URL, body
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxBodySnippet*8))
-		call := &apiCall{method: method, path: u.Path}
+		call := &apiCall{method: method, path: shownURL(u)}
 		return nil, c.apiError(call, shownURL(u), &rawResponse{status: resp.StatusCode, header: resp.Header, body: data})
 	}
 	return resp, nil
@@ -106,7 +106,7 @@ func (c *Client) rawRequest(ctx context.Context, method string, u *url.URL, body
 // rawJSON sends a JSON body to a transfer URL without the bearer token and
 // decodes the answer into out (nil: ignore it).
 func (c *Client) rawJSON(ctx context.Context, method string, u *url.URL, in, out any) error {
-	call := &apiCall{method: method, path: u.Path, jsonBody: in}
+	call := &apiCall{method: method, path: shownURL(u), jsonBody: in}
 	body, ct, err := call.encodeBody()
 	if err != nil {
 		return err

@@ -508,3 +508,20 @@ func TestTransferURLsMustNotDowngrade(t *testing.T) {
 		}
 	}
 }
+
+func TestUploadFileUsesLocalNameAndDate(t *testing.T) {
+	f := newTransferFake(t, false, false)
+	path := filepath.Join(t.TempDir(), "local name.txt")
+	data := randomBytes(testPart+3, 30)
+	os.WriteFile(path, data, 0o600)
+	node, err := f.c.Transfers.UploadFile(context.Background(), path, NodeID(1), &UploadOptions{PartSize: testPart})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if node.Name != "local name.txt" || !bytes.Equal(f.content(node.ID), data) {
+		t.Errorf("uploaded %q, content equal %v", node.Name, bytes.Equal(f.content(node.ID), data))
+	}
+	if _, err := f.c.Transfers.UploadFile(context.Background(), filepath.Dir(path), NodeID(1), nil); err == nil {
+		t.Error("uploading a directory as a file succeeded")
+	}
+}
