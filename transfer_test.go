@@ -525,3 +525,37 @@ func TestUploadFileUsesLocalNameAndDate(t *testing.T) {
 		t.Error("uploading a directory as a file succeeded")
 	}
 }
+
+func TestDistributeMissingKeysInBatches(t *testing.T) {
+	f := newTransferFake(t, false, true)
+	unlockFixture(t, f.c, crypto.KeyPairRSA2048)
+	ctx := context.Background()
+	const files = 2*missingKeysBatch + 7
+	for i := range files {
+		if _, err := f.c.Transfers.Upload(ctx, bytes.NewReader([]byte{byte(i)}), 1, NodeID(1), &UploadOptions{Name: fmt.Sprintf("k%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := unlockFixture(t, nil, crypto.KeyPairRSA4096)
+	pub := b.PublicKey().Container()
+	f.mu.Lock()
+	f.otherUser = &pub
+	// One file's key is of a version the client holds no key pair for: it
+	// is skipped, and the rest still served.
+	var odd int64
+	for id := range f.files {
+		odd = id
+		break
+	}
+	f.userKeys[[2]int64{odd, fakeUserID}].Version = crypto.FileKeyRSA4096
+	f.mu.Unlock()
+	n, err := f.c.Transfers.DistributeMissingKeys(ctx, MissingKeysFilter{RoomID: 1})
+	if err != nil || n != files-1 {
+		t.Fatalf("distributed %d keys, %v; want %d", n, err, files-1)
+	}
+	for id := range f.files {
+		if (f.userKeys[[2]int64{id, fakeOtherUserID}] == nil) != (id == odd) {
+			t.Errorf("file %d: key for B %v", id, f.userKeys[[2]int64{id, fakeOtherUserID}] != nil)
+		}
+	}
+}
