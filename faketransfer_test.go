@@ -54,6 +54,9 @@ type transferFake struct {
 	userKeys  map[[2]int64]*crypto.FileKey // (file, user) → key
 	// blockParts, if set, is closed by the test to let part PUTs finish.
 	blockParts chan struct{}
+	// blockDownloads, if set, holds every download response after its
+	// first dropAfter-independent 100 bytes until the request ends.
+	blockDownloads bool
 	// inflight and maxInflight count the bytes of chunks being received.
 	inflight, maxInflight int64
 	partsSeen             chan struct{}
@@ -416,6 +419,15 @@ func (f *transferFake) download(w http.ResponseWriter, r *http.Request) {
 	body := data[start : end+1]
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
+	f.mu.Lock()
+	block := f.blockDownloads
+	f.mu.Unlock()
+	if block && len(body) > 100 {
+		w.Write(body[:100])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		return
+	}
 	if drop >= 0 && drop < len(body) {
 		w.Write(body[:drop])
 		w.(http.Flusher).Flush()

@@ -309,15 +309,22 @@ func TestCancelledUploadDeletesChannelAndLeaksNoGoroutines(t *testing.T) {
 }
 
 // settledGoroutines waits (up to two seconds) for the goroutine count to
-// drop to want, then returns it; want -1 just lets things settle.
+// drop to want, then returns it; want -1 waits until the count has stayed
+// the same for 50 ms.
 func settledGoroutines(want int) int {
-	n := runtime.NumGoroutine()
+	n, same := runtime.NumGoroutine(), 0
 	for range 200 {
-		if want >= 0 && n <= want {
+		if (want >= 0 && n <= want) || (want < 0 && same >= 5) {
 			return n
 		}
 		time.Sleep(10 * time.Millisecond)
-		n = runtime.NumGoroutine()
+		m := runtime.NumGoroutine()
+		if m == n {
+			same++
+		} else {
+			same = 0
+		}
+		n = m
 	}
 	return n
 }
@@ -557,5 +564,35 @@ func TestDistributeMissingKeysInBatches(t *testing.T) {
 		if (f.userKeys[[2]int64{id, fakeOtherUserID}] == nil) != (id == odd) {
 			t.Errorf("file %d: key for B %v", id, f.userKeys[[2]int64{id, fakeOtherUserID}] != nil)
 		}
+	}
+}
+
+func TestCancelledDownloadLeavesNothing(t *testing.T) {
+	f := newTransferFake(t, false, false)
+	data := randomBytes(8*testPart, 31)
+	node, err := f.c.Transfers.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), NodeID(1), &UploadOptions{Name: "c.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := settledGoroutines(-1)
+	f.blockDownloads = true
+	for _, o := range []*DownloadOptions{nil, {RangeSize: testPart, Concurrency: 3}} {
+		dir := t.TempDir()
+		var once sync.Once
+		ctx, cancel := context.WithCancel(context.Background())
+		o2 := DownloadOptions{}
+		if o != nil {
+			o2 = *o
+		}
+		o2.Progress = func(done, total int64) { once.Do(cancel) } // cancel once bytes flow
+		if _, err := f.c.Transfers.DownloadFile(ctx, NodeID(node.ID), dir, &o2); !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled download: %v", err)
+		}
+		cancel()
+		onlyFile(t, dir, "")
+	}
+	f.c.httpClient.CloseIdleConnections()
+	if after := settledGoroutines(before); after > before {
+		t.Errorf("goroutines: %d before, %d after the cancelled downloads", before, after)
 	}
 }
