@@ -57,6 +57,9 @@ type transferFake struct {
 	// blockDownloads, if set, holds every download response after its
 	// first dropAfter-independent 100 bytes until the request ends.
 	blockDownloads bool
+	// statusStuck keeps S3 uploads "finishing"; statusError makes them
+	// end in a 409 error.
+	statusStuck, statusError bool
 	// inflight and maxInflight count the bytes of chunks being received.
 	inflight, maxInflight int64
 	partsSeen             chan struct{}
@@ -380,6 +383,10 @@ func (f *transferFake) status(w http.ResponseWriter, r *http.Request, uploadID s
 		writeJSON(w, 404, map[string]any{"code": 404, "message": "Upload not found", "errorCode": -20501})
 	case ch.result == nil:
 		writeJSON(w, 200, map[string]any{"status": "transfer"})
+	case f.statusStuck:
+		writeJSON(w, 200, map[string]any{"status": "finishing"})
+	case f.statusError:
+		writeJSON(w, 200, map[string]any{"status": "error", "errorDetails": map[string]any{"code": 409, "message": "Conflict", "errorCode": -40010}})
 	case ch.polls == 0:
 		ch.polls++
 		writeJSON(w, 200, map[string]any{"status": "finishing"})

@@ -596,3 +596,40 @@ func TestCancelledDownloadLeavesNothing(t *testing.T) {
 		t.Errorf("goroutines: %d before, %d after the cancelled downloads", before, after)
 	}
 }
+
+func TestS3StatusErrorAndTimeout(t *testing.T) {
+	smallS3Parts(t)
+	f := newTransferFake(t, true, false)
+	var slept []time.Duration
+	var clk clock
+	f.c.now = clk.now
+	f.c.sleep = func(ctx context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		clk.advance(d)
+		return ctx.Err()
+	}
+	f.statusError = true
+	_, err := f.c.Transfers.Upload(context.Background(), bytes.NewReader([]byte("x")), 1, NodeID(1), &UploadOptions{Name: "a", ResolutionStrategy: ResolutionFail})
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("status error: %v", err)
+	}
+	f.statusError, f.statusStuck = false, true
+	_, err = f.c.Transfers.Upload(context.Background(), bytes.NewReader([]byte("x")), 1, NodeID(1), &UploadOptions{Name: "b", StatusTimeout: time.Minute})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("stuck status: %v", err)
+	}
+	// The waits double from 100 ms and stay at 2 s, within the minute.
+	var sum time.Duration
+	for i, d := range slept {
+		sum += d
+		if d > 2*time.Second || (i > 0 && d < slept[i-1]) {
+			t.Fatalf("waits %v", slept)
+		}
+	}
+	if slept[0] != 100*time.Millisecond || slept[len(slept)-1] != 2*time.Second || sum > time.Minute {
+		t.Errorf("waits %v (sum %v)", slept, sum)
+	}
+	if len(f.cancelled) != 2 {
+		t.Errorf("cancelled channels %v, want both", f.cancelled)
+	}
+}
