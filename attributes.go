@@ -47,9 +47,14 @@ func (r *AttributesRequest) Validate() error {
 
 // checkAttributeKey refuses keys that cannot be one path segment ("",
 // "/", "." or ".."). Other characters are escaped on the way out.
-func checkAttributeKey(key string) error {
-	if strings.TrimSpace(key) == "" || strings.Contains(key, "/") || key == "." || key == ".." {
-		return invalid("key", "must be a non-empty attribute key without '/'")
+func checkAttributeKey(key string) error { return checkPathSegment("key", key) }
+
+// checkPathSegment refuses a value that cannot be one path segment (blank,
+// containing "/", "." or ".."). Other characters are escaped on the way
+// out.
+func checkPathSegment(field, value string) error {
+	if strings.TrimSpace(value) == "" || strings.Contains(value, "/") || value == "." || value == ".." {
+		return invalid(field, "must be non-empty, without '/', and not . or ..")
 	}
 	return nil
 }

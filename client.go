@@ -36,6 +36,8 @@ type Client struct {
 	auth authState
 	keys keyRing // unlocked user key pairs (keypairs.go)
 
+	serviceToken string // X-Sds-Service-Token of provisioning calls (provisioning.go)
+
 	// Account is the logged-in user's own account.
 	Account *AccountService
 	// Config holds the read-only configuration views for clients.
@@ -43,6 +45,20 @@ type Client struct {
 	// Public holds the unauthenticated endpoints: system information and
 	// public shares.
 	Public *PublicService
+	// Settings holds the customer settings (CONFIG_MANAGER role).
+	Settings *SettingsService
+	// Webhooks administers the customer's webhooks (CONFIG_MANAGER role).
+	Webhooks *WebhooksService
+	// System holds the system configuration (CONFIG_MANAGER role).
+	System *SystemService
+	// EventLog reads the event log and the permission audit (LOG_AUDITOR role).
+	EventLog *EventLogService
+	// Reports manages audit reports of the separate reporting service.
+	Reports *ReportsService
+	// Branding reads and changes the tenant's branding (separate service).
+	Branding *BrandingService
+	// Provisioning manages tenants with a service token (WithServiceToken).
+	Provisioning *ProvisioningService
 	// Nodes holds rooms, folders and files.
 	Nodes *NodesService
 	// Users administers users (USER_MANAGER role).
@@ -92,6 +108,13 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Account = &AccountService{client: c}
 	c.Config = &ConfigService{client: c}
 	c.Public = &PublicService{client: c}
+	c.Settings = &SettingsService{client: c}
+	c.Webhooks = &WebhooksService{client: c}
+	c.System = &SystemService{client: c}
+	c.EventLog = &EventLogService{client: c}
+	c.Reports = &ReportsService{client: c}
+	c.Branding = &BrandingService{client: c}
+	c.Provisioning = &ProvisioningService{client: c}
 	c.Nodes = &NodesService{client: c}
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}

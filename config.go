@@ -198,3 +198,37 @@ func (s *ConfigService) CurrentProductPackages(ctx context.Context) (*ProductPac
 func (s *ConfigService) S3Tags(ctx context.Context) (*S3Tags, error) {
 	return configGet[S3Tags](ctx, s, "/s3_tags")
 }
+
+// LicenseInfo is the state of the instance's license and when it is valid.
+type LicenseInfo struct {
+	// State is valid, exceeding, expiring, expired, exceeded or invalid.
+	State     string    `json:"state"`
+	ValidFrom time.Time `json:"validFrom,omitzero"`
+	ValidTo   time.Time `json:"validTo,omitzero"`
+}
+
+// NotificationChannel is one way DRACOON notifies users (such as e-mail),
+// with how often it sends.
+type NotificationChannel struct {
+	ID        int    `json:"id"`
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	IsEnabled bool   `json:"isEnabled"`
+	Frequency int64  `json:"frequency"`
+}
+
+// NotificationChannels lists the notification channels.
+type NotificationChannels struct {
+	Items []NotificationChannel `json:"items"`
+}
+
+// License returns the license state (GET /api/v4/config/info/license).
+func (s *ConfigService) License(ctx context.Context) (*LicenseInfo, error) {
+	return configGet[LicenseInfo](ctx, s, "/license")
+}
+
+// NotificationChannels returns the notification channels as users see
+// them (GET /api/v4/config/info/notifications/channels).
+func (s *ConfigService) NotificationChannels(ctx context.Context) (*NotificationChannels, error) {
+	return configGet[NotificationChannels](ctx, s, "/notifications/channels")
+}

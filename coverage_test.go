@@ -11,8 +11,8 @@ package dracoon
 //
 //	// Get returns one node (GET /api/v4/nodes/{node_id}).
 //
-// One comment may name several operations; paths start with /api/ or
-// /oauth/. A named operation must exist in the document (or be one of the
+// One comment may name several operations; paths start with /api/,
+// /oauth/, /reporting/ or /branding/. A named operation must exist in the document (or be one of the
 // contract's few checked operations outside it, contract.Undocumented),
 // else the test fails. The emulator's side is read from its chi router.
 //

@@ -28,7 +28,7 @@ type usersFake struct {
 	t     *testing.T
 	mux   *http.ServeMux
 	c     *Client
-	calls atomic.Int32 // /api requests since the login
+	calls atomic.Int32 // requests other than OAuth ones since the login
 }
 
 func newUsersFake(t *testing.T, opts ...Option) *usersFake {
@@ -36,7 +36,7 @@ func newUsersFake(t *testing.T, opts ...Option) *usersFake {
 	oauth := newFakeOAuth("admin", "login-pw-4711")
 	f := &usersFake{t: t, mux: oauth.mux()}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if !strings.HasPrefix(r.URL.Path, "/oauth/") {
 			f.calls.Add(1)
 		}
 		f.mux.ServeHTTP(w, r)
@@ -58,8 +58,15 @@ type fakeCall struct {
 // handle registers pattern ("METHOD /path") to check the request against
 // fc and answer with it. It returns a counter of the requests served.
 func (f *usersFake) handle(pattern string, fc fakeCall) *atomic.Int32 {
+	h, n := f.handler(pattern, fc)
+	f.mux.Handle(pattern, h)
+	return n
+}
+
+// handler returns the handler that handle registers, and its counter.
+func (f *usersFake) handler(pattern string, fc fakeCall) (http.HandlerFunc, *atomic.Int32) {
 	var n atomic.Int32
-	f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		want, err := url.ParseQuery(fc.query)
 		if err != nil {
@@ -87,8 +94,7 @@ func (f *usersFake) handle(pattern string, fc fakeCall) *atomic.Int32 {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, fc.answer)
-	})
-	return &n
+	}, &n
 }
 
 // checkJSONBody compares a request body with the expected JSON text.

@@ -58,6 +58,12 @@ type apiCall struct {
 	// maxBody overrides maxResponseBody for calls whose answers may be
 	// larger; 0 means the default.
 	maxBody int64
+	// header holds extra request headers (such as X-Sds-Service-Token).
+	header http.Header
+	// rawBody is sent as is, with rawType as its content type, when
+	// rawType is set (multipart uploads).
+	rawBody []byte
+	rawType string
 }
 
 // rawResponse is a response read completely.
@@ -80,6 +86,8 @@ func (call *apiCall) repeatable() bool {
 // encodeBody returns the request body and its content type.
 func (call *apiCall) encodeBody() ([]byte, string, error) {
 	switch {
+	case call.rawType != "":
+		return call.rawBody, call.rawType, nil
 	case call.form != nil:
 		return []byte(call.form.Encode()), "application/x-www-form-urlencoded", nil
 	case call.jsonBody != nil:
@@ -201,6 +209,9 @@ func (c *Client) roundTrip(ctx context.Context, call *apiCall, body []byte, cont
 	req.Header.Set("Accept", accept)
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
+	}
+	for k, v := range call.header {
+		req.Header[k] = v
 	}
 	switch {
 	case call.oauth:

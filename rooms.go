@@ -582,22 +582,6 @@ func (s *RoomsService) SetPolicies(ctx context.Context, roomID int64, req *RoomP
 	return s.client.do(ctx, &apiCall{method: http.MethodPut, path: idPath(roomsPath, roomID, "/policies"), jsonBody: req}, nil)
 }
 
-// Webhook is a customer webhook: DRACOON posts the named events to URL.
-type Webhook struct {
-	ID             int64     `json:"id"`
-	Name           string    `json:"name"`
-	URL            string    `json:"url"`
-	IsEnabled      bool      `json:"isEnabled"`
-	ExpireAt       time.Time `json:"expireAt,omitzero"`
-	EventTypeNames []string  `json:"eventTypeNames"`
-	CreatedAt      time.Time `json:"createdAt,omitzero"`
-	CreatedBy      *UserInfo `json:"createdBy,omitempty"`
-	UpdatedAt      time.Time `json:"updatedAt,omitzero"`
-	UpdatedBy      *UserInfo `json:"updatedBy,omitempty"`
-	// FailStatus is the HTTP status that disabled the webhook, if any.
-	FailStatus int `json:"failStatus,omitempty"`
-}
-
 // RoomWebhook is a customer webhook and whether it is assigned to a room.
 type RoomWebhook struct {
 	IsAssigned bool    `json:"isAssigned"`

@@ -341,8 +341,10 @@ func redact(msg string, r *http.Request, body []byte) string {
 			secrets = append(secrets, strings.TrimSpace(tok))
 		}
 	}
-	if h := r.Header.Get("X-Sds-Auth-Token"); h != "" {
-		secrets = append(secrets, h)
+	for _, name := range []string{"X-Sds-Auth-Token", "X-Sds-Service-Token"} {
+		if h := r.Header.Get(name); h != "" {
+			secrets = append(secrets, h)
+		}
 	}
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		if form, err := parseFormBody(body); err == nil {
@@ -367,13 +369,15 @@ func (s *spec) check(ex *exchange) []string {
 	switch {
 	case strings.HasPrefix(p, "/oauth/"):
 		return s.checkOAuth(ex)
+	case isServicePath(p):
+		return checkService(ex)
 	case strings.HasPrefix(p, "/api/"):
 		if fixture, ok := s.extra[ex.req.Method+" "+p]; ok {
 			return checkAgainstFixture(ex, fixture)
 		}
 		return s.checkAPI(ex)
 	}
-	return []string{"path is neither in the API document nor an OAuth endpoint"}
+	return []string{"path is neither in the API document nor an OAuth, reporting or branding endpoint"}
 }
 
 func (s *spec) checkAPI(ex *exchange) []string {

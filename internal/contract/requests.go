@@ -13,9 +13,11 @@ import (
 // the handler answers. It is meant for hand-written fake servers in client
 // tests: their canned responses are not the server under test, but every
 // request the client sends must be one DRACOON accepts (known operation,
-// parameters, JSON body). Failures are reported with tb.Errorf; /oauth and
-// other paths pass unchecked. When the shared test data is absent the
-// middleware passes everything through and says so once with tb.Log.
+// parameters, JSON body). Requests to the reporting and branding services
+// must be one of their known operations (serveService). Failures are
+// reported with tb.Errorf; /oauth and other paths pass unchecked. When
+// the shared test data is absent the middleware passes everything through
+// and says so once with tb.Log.
 func RequestMiddleware(tb testing.TB) func(http.Handler) http.Handler {
 	tb.Helper()
 	s, err := load(tb)
@@ -28,6 +30,10 @@ func RequestMiddleware(tb testing.TB) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isServicePath(r.URL.Path) {
+				serveService(tb, next, w, r)
+				return
+			}
 			if !strings.HasPrefix(r.URL.Path, "/api/") {
 				next.ServeHTTP(w, r)
 				return

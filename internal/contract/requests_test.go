@@ -55,6 +55,10 @@ func TestRequestMiddlewareChecksOnlyRequests(t *testing.T) {
 		{"non-integer path id", "GET", "/api/v4/users/abc", "", "request breaks the document"},
 		{"missing required field", "POST", "/api/v4/groups", `{}`, "request breaks the document"},
 		{"wrong body type", "POST", "/api/v4/roles/1/users", `{"ids":"1"}`, "request breaks the document"},
+		{"reporting operation", "DELETE", "/reporting/api/reports", `{"ids":[1]}`, ""},
+		{"branding operation", "PUT", "/branding/api/v1/branding", `{"productName":"p"}`, ""},
+		{"unknown reporting path", "GET", "/reporting/api/v1/reports", "", "not a known operation of the reporting or branding service"},
+		{"bad branding JSON", "PUT", "/branding/api/v1/branding", `{"productName":`, "request body is not valid JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := sendThroughRequestMiddleware(t, tc.method, tc.path, tc.body)

@@ -10,9 +10,11 @@
 //
 //	// Get returns one node (GET /api/v4/nodes/{node_id}).
 //
-// Paths start with /api/ or /oauth/; one comment may name several
-// operations. Comments on types and unexported names are not read, so a
-// type may describe a family loosely ("GET /api/v4/config/info/…").
+// Paths start with /api/ or /oauth/, or /reporting/ or /branding/ for
+// DRACOON's separate reporting and branding services; one comment may
+// name several operations. Comments on types and unexported names are not
+// read, so a type may describe a family loosely
+// ("GET /api/v4/config/info/…").
 //
 // The emulator side compares chi route patterns with path templates by
 // shape: parameter names may differ ({id} serves {node_id}), literal
@@ -122,7 +124,7 @@ func FromKeys(keys []string, tag string) ([]Operation, error) {
 }
 
 // namedOperation matches an operation named in a doc comment.
-var namedOperation = regexp.MustCompile(`\b(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE)\s+(/(?:api|oauth)/[^\s(),;]*)`)
+var namedOperation = regexp.MustCompile(`\b(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE)\s+(/(?:api|oauth|reporting|branding)/[^\s(),;]*)`)
 
 // NamedOperations returns the operations ("METHOD /path") that a doc
 // comment names, in order, without repeats. A sentence's full stop after

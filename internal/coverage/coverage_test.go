@@ -21,6 +21,7 @@ func TestNamedOperations(t *testing.T) {
 		{"Update calls PUT /api/v4/user/account.", []string{"PUT /api/v4/user/account"}},
 		{"Twice (GET /api/v4/a) and (GET /api/v4/a)", []string{"GET /api/v4/a"}},
 		{"Several: GET /api/v4/a; DELETE /api/v4/a/{id}: done", []string{"GET /api/v4/a", "DELETE /api/v4/a/{id}"}},
+		{"List (GET /reporting/api/reports), Get (GET /branding/api/v1/branding).", []string{"GET /reporting/api/reports", "GET /branding/api/v1/branding"}},
 		{"fetches an endpoint below /api/v4/public", nil},
 		{"lower case get /api/v4/nodes", nil},
 		{"not the API: GET /v4/nodes or GET https://x/api/v4/nodes", nil},

@@ -74,7 +74,7 @@ func Render(t Table) []byte {
 	if len(t.Undocumented) > 0 {
 		b.WriteString("\n## Outside the document\n\n")
 		b.WriteString("Endpoints that DRACOON serves and clients call although the document lacks them;\n")
-		b.WriteString("the contract checks them against recorded answers (`internal/contract`).\n\n")
+		b.WriteString("the contract checks them against recorded answers, or only loosely where none exists\n(the reporting and branding services; `internal/contract`).\n\n")
 		writeRows(&b, t.Undocumented, t)
 	}
 	return []byte(b.String())
