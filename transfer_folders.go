@@ -92,6 +92,10 @@ func (s *TransfersService) UploadFolder(ctx context.Context, dir string, parent 
 	if err != nil {
 		return nil, err
 	}
+	s3, err := c.useDirectS3(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	nFiles, nBytes := o.limits()
 	limit := semaphore.NewWeighted(nBytes)
 	prog := newProgress(o.Progress, total)
@@ -114,7 +118,7 @@ func (s *TransfersService) UploadFolder(ctx context.Context, dir string, parent 
 		uo.Name = filepath.Base(f.path)
 		uo.Progress = func(done, _ int64) { prog.moved(int64(i), done) }
 		g.Go(func() error {
-			_, err := s.uploadLimited(gctx, f.path, NodeID(parentID), &uo, limit, nBytes)
+			_, err := s.uploadLocal(gctx, f.path, NodeID(parentID), &uo, uploadSource{s3: &s3, inflight: limit, maxInflight: nBytes})
 			return err
 		})
 	}
@@ -126,23 +130,6 @@ func (s *TransfersService) UploadFolder(ctx context.Context, dir string, parent 
 	}
 	prog.finish(total)
 	return top, nil
-}
-
-// uploadLimited is UploadFile with a shared limit on bytes in flight.
-func (s *TransfersService) uploadLimited(ctx context.Context, path string, parent NodeRef, o *UploadOptions, limit *semaphore.Weighted, max int64) (*Node, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("dracoon: upload: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("dracoon: upload: %w", err)
-	}
-	if o.TimestampModification.IsZero() {
-		o.TimestampModification = st.ModTime().UTC().Truncate(1e9)
-	}
-	return s.upload(ctx, uploadSource{at: f, size: st.Size(), inflight: limit, maxInflight: max}, parent, o)
 }
 
 // scanFolder lists the regular files under dir and checks every name.

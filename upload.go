@@ -123,6 +123,12 @@ func (o *UploadOptions) Validate() error {
 // UploadFile uploads the local file at path into the room or folder
 // parent. See Upload for the operations and the options.
 func (s *TransfersService) UploadFile(ctx context.Context, path string, parent NodeRef, opts *UploadOptions) (*Node, error) {
+	return s.uploadLocal(ctx, path, parent, copyOptions(opts), uploadSource{})
+}
+
+// uploadLocal uploads a local file with the shared settings in src
+// (folder uploads set the channel choice and the bytes-in-flight limit).
+func (s *TransfersService) uploadLocal(ctx context.Context, path string, parent NodeRef, o *UploadOptions, src uploadSource) (*Node, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dracoon: upload: %w", err)
@@ -135,14 +141,14 @@ func (s *TransfersService) UploadFile(ctx context.Context, path string, parent N
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("dracoon: upload: %s is not a regular file", filepath.Base(path))
 	}
-	o := copyOptions(opts)
 	if o.Name == "" {
 		o.Name = filepath.Base(path)
 	}
 	if o.TimestampModification.IsZero() {
 		o.TimestampModification = st.ModTime().UTC().Truncate(time.Second)
 	}
-	return s.upload(ctx, uploadSource{at: f, size: st.Size()}, parent, o)
+	src.at, src.size = f, st.Size()
+	return s.upload(ctx, src, parent, o)
 }
 
 // Upload uploads size bytes read from src into the room or folder parent
@@ -204,6 +210,8 @@ type uploadSource struct {
 	// with other uploads (folder uploads); maxInflight is its size.
 	inflight    *semaphore.Weighted
 	maxInflight int64
+	// s3, if set, is the channel choice made once for many uploads.
+	s3 *bool
 }
 
 // holdInflight waits until the part's bytes fit into the shared limit and
@@ -280,11 +288,10 @@ func (s *TransfersService) upload(ctx context.Context, src uploadSource, target 
 	if parent.Type != NodeTypeRoom && parent.Type != NodeTypeFolder {
 		return nil, invalid("parent", "must be a room or a folder, got a %s", parent.Type)
 	}
-	info, err := c.Public.SystemInfo(ctx)
+	s3, err := c.useDirectS3(ctx, src.s3)
 	if err != nil {
 		return nil, err
 	}
-	s3 := info.UseS3Storage || info.S3EnforceDirectUpload
 	j := &uploadJob{c: c, src: src, opts: o, parent: parent, prog: newProgress(o.Progress, src.size)}
 	if j.partSize, err = choosePartSize(o.PartSize, src.size, s3); err != nil {
 		return nil, err
@@ -309,6 +316,19 @@ func (s *TransfersService) upload(ctx context.Context, src uploadSource, target 
 		}
 	}
 	return node, nil
+}
+
+// useDirectS3 says whether uploads go straight to S3: known, or as the
+// system information says (GET /api/v4/public/system/info).
+func (c *Client) useDirectS3(ctx context.Context, known *bool) (bool, error) {
+	if known != nil {
+		return *known, nil
+	}
+	info, err := c.Public.SystemInfo(ctx)
+	if err != nil {
+		return false, err
+	}
+	return info.UseS3Storage || info.S3EnforceDirectUpload, nil
 }
 
 // choosePartSize applies the default and S3's limits.
