@@ -187,6 +187,13 @@ func (j *uploadJob) sendS3Part(ctx context.Context, urls *s3URLs, p *uploadPart)
 	return etag, sum, err
 }
 
+// The waits between polls of an S3 upload's status: short at first, as
+// small files are assembled at once, doubling up to s3PollMax.
+const (
+	s3PollFirst = 25 * time.Millisecond
+	s3PollMax   = 2 * time.Second
+)
+
 // s3Status is the state of an S3 upload being assembled.
 type s3Status struct {
 	Status       string `json:"status"`
@@ -212,7 +219,7 @@ func (j *uploadJob) completeS3(ctx context.Context, req *completeUploadRequest) 
 		limit = DefaultStatusTimeout
 	}
 	deadline := j.c.now().Add(limit)
-	wait := 100 * time.Millisecond
+	wait := s3PollFirst
 	for {
 		st, err := doJSON[s3Status](ctx, j.c, &apiCall{method: http.MethodGet, path: j.uploadPath("")})
 		if err != nil {
@@ -237,6 +244,6 @@ func (j *uploadJob) completeS3(ctx context.Context, req *completeUploadRequest) 
 		if err := j.c.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		wait = min(2*wait, 2*time.Second)
+		wait = min(2*wait, s3PollMax)
 	}
 }

@@ -618,15 +618,16 @@ func TestS3StatusErrorAndTimeout(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("stuck status: %v", err)
 	}
-	// The waits double from 100 ms and stay at 2 s, within the minute.
+	// The waits double from s3PollFirst and stay at s3PollMax, within the
+	// minute.
 	var sum time.Duration
 	for i, d := range slept {
 		sum += d
-		if d > 2*time.Second || (i > 0 && d < slept[i-1]) {
+		if d > s3PollMax || (i > 0 && d < slept[i-1]) {
 			t.Fatalf("waits %v", slept)
 		}
 	}
-	if slept[0] != 100*time.Millisecond || slept[len(slept)-1] != 2*time.Second || sum > time.Minute {
+	if slept[0] != s3PollFirst || slept[len(slept)-1] != s3PollMax || sum > time.Minute {
 		t.Errorf("waits %v (sum %v)", slept, sum)
 	}
 	if len(f.cancelled) != 2 {
