@@ -116,8 +116,7 @@ func TestTransferSizesModesAndEncryption(t *testing.T) {
 					if stream {
 						node, err = f.c.Transfers.UploadStream(ctx, bytes.NewReader(data), NodeID(1), opts)
 					} else {
-						node, err = f.c.Transfers.Upload(ctx, bytes.NewReader(data), int64(size), NodePath(""), opts)
-						if err == nil || !errors.Is(err, ErrInvalidRequest) {
+						if _, err := f.c.Transfers.Upload(ctx, bytes.NewReader(data), int64(size), NodePath(""), opts); !errors.Is(err, ErrInvalidRequest) {
 							t.Fatalf("upload without a target: %v", err)
 						}
 						node, err = f.c.Transfers.Upload(ctx, bytes.NewReader(data), int64(size), NodeID(1), opts)
