@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// newDemoCmd runs the main job against an emulator in this process.
-func newDemoCmd(g *globals) *cobra.Command {
+// demoCmd runs the main job against an emulator in this process.
+func (a *app) demoCmd() *cobra.Command {
 	var adminPassword string
 	var cryptoOn bool
 	cmd := &cobra.Command{
@@ -28,7 +28,10 @@ func newDemoCmd(g *globals) *cobra.Command {
 			"emulated tenant, as on DRACOON Cloud; --crypto=false turns it off.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDemo(cmd.Context(), g, adminPassword, cryptoOn)
+			if a.jsonOut {
+				return usagef("demo tells a story in text; it has no --json output")
+			}
+			return runDemo(cmd.Context(), a, adminPassword, cryptoOn)
 		},
 	}
 	cmd.Flags().StringVar(&adminPassword, "admin-password", "", "password of the emulator's admin user (default: random)")
@@ -37,7 +40,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 }
 
 // runDemo is the demo's body.
-func runDemo(ctx context.Context, g *globals, adminPassword string, cryptoOn bool) error {
+func runDemo(ctx context.Context, g *app, adminPassword string, cryptoOn bool) error {
 	logger := g.logger()
 	emu, err := emulator.New(emulator.Config{AdminPassword: adminPassword, Logger: logger, CryptoEnabled: emulator.Bool(cryptoOn)})
 	if err != nil {
