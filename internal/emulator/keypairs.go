@@ -329,6 +329,7 @@ func (e *Emulator) handleDeleteKeyPair(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errNoKeyPair)
 		return
 	}
+	e.st.dropFileKeys(u.id, u.keyPairs[i].version)
 	u.keyPairs = slices.Delete(u.keyPairs, i, i+1)
 	w.WriteHeader(http.StatusNoContent)
 }
