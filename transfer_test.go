@@ -41,8 +41,8 @@ func randomBytes(n int, seed uint64) []byte {
 	return b
 }
 
-// unlockFixture puts the fixture key pair of version v into c's key ring.
-func unlockFixture(t testing.TB, c *Client, v crypto.KeyPairVersion) *crypto.UserKeyPair {
+// readKeyPairFixture reads the fixture key pair of version v.
+func readKeyPairFixture(t testing.TB, v crypto.KeyPairVersion) keyPairFixture {
 	t.Helper()
 	raw, err := os.ReadFile("crypto/testdata/keypair_" + string(v) + ".json")
 	if err != nil {
@@ -52,6 +52,14 @@ func unlockFixture(t testing.TB, c *Client, v crypto.KeyPairVersion) *crypto.Use
 	if err := json.Unmarshal(raw, &fx); err != nil {
 		t.Fatal(err)
 	}
+	return fx
+}
+
+// unlockFixture puts the fixture key pair of version v into c's key ring
+// (c may be nil) and returns it.
+func unlockFixture(t testing.TB, c *Client, v crypto.KeyPairVersion) *crypto.UserKeyPair {
+	t.Helper()
+	fx := readKeyPairFixture(t, v)
 	kp, err := fx.UserKeyPair.Unlock(fx.Password)
 	if err != nil {
 		t.Fatal(err)
