@@ -57,6 +57,8 @@ type transferFake struct {
 	// blockDownloads, if set, holds every download response after its
 	// first dropAfter-independent 100 bytes until the request ends.
 	blockDownloads bool
+	// ignoreKeys makes POST /nodes/files/keys answer 204 but store nothing.
+	ignoreKeys bool
 	// statusStuck keeps S3 uploads "finishing"; statusError makes them
 	// end in a 409 error.
 	statusStuck, statusError bool
@@ -498,6 +500,9 @@ func (f *transferFake) setKeys(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, it := range req.Items {
+		if f.ignoreKeys {
+			break
+		}
 		if f.userKeys[[2]int64{it.FileID, it.UserID}] == nil {
 			f.userKeys[[2]int64{it.FileID, it.UserID}] = it.FileKey
 		}

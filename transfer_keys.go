@@ -61,6 +61,7 @@ func (s *TransfersService) DistributeMissingKeys(ctx context.Context, f MissingK
 		return 0, invalid("filter", "ids must not be negative")
 	}
 	stored, skipped := 0, 0
+	seen := map[[2]int64]bool{} // (file, user) pairs served or skipped
 	for {
 		q := url.Values{"limit": {strconv.Itoa(missingKeysBatch)}, "offset": {strconv.Itoa(skipped)}}
 		for name, id := range map[string]int64{"room_id": f.RoomID, "file_id": f.FileID, "user_id": f.UserID} {
@@ -77,6 +78,15 @@ func (s *TransfersService) DistributeMissingKeys(ctx context.Context, f MissingK
 				return 0, fmt.Errorf("dracoon: %d missing file keys, none decryptable here: %w", skipped, ErrNoKeyPair)
 			}
 			return stored, nil
+		}
+		fresh := false
+		for _, it := range batch.Items {
+			k := [2]int64{it.FileID, it.UserID}
+			fresh = fresh || !seen[k]
+			seen[k] = true
+		}
+		if !fresh { // a server that ignores the stored keys or the offset would loop forever
+			return stored, fmt.Errorf("dracoon: the server lists missing file keys that were already handled: %w", ErrInvalidResponse)
 		}
 		items, n := s.serveMissingKeys(batch)
 		skipped += n

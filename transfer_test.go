@@ -641,3 +641,19 @@ func TestS3StatusErrorAndTimeout(t *testing.T) {
 		t.Errorf("cancelled channels %v, want both", f.cancelled)
 	}
 }
+
+func TestDistributeMissingKeysStopsWhenTheServerForgets(t *testing.T) {
+	f := newTransferFake(t, false, true)
+	unlockFixture(t, f.c, crypto.KeyPairRSA2048)
+	ctx := context.Background()
+	if _, err := f.c.Transfers.Upload(ctx, bytes.NewReader([]byte("x")), 1, NodeID(1), &UploadOptions{Name: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	pub := unlockFixture(t, nil, crypto.KeyPairRSA4096).PublicKey().Container()
+	f.mu.Lock()
+	f.otherUser, f.ignoreKeys = &pub, true
+	f.mu.Unlock()
+	if n, err := f.c.Transfers.DistributeMissingKeys(ctx, MissingKeysFilter{}); !errors.Is(err, ErrInvalidResponse) || n != 1 {
+		t.Fatalf("distribution to a forgetful server: %d, %v", n, err)
+	}
+}
