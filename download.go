@@ -113,7 +113,7 @@ func (s *TransfersService) DownloadFile(ctx context.Context, node NodeRef, dest 
 	}
 	var key *crypto.PlainFileKey
 	if n.IsEncrypted {
-		if key, err = c.fileKey(ctx, n.ID); err != nil {
+		if key, err = c.plainFileKey(ctx, n.ID); err != nil {
 			return "", err
 		}
 	}
@@ -179,7 +179,7 @@ func (s *TransfersService) Download(ctx context.Context, node NodeRef, w io.Writ
 	}
 	var key *crypto.PlainFileKey
 	if n.IsEncrypted {
-		if key, err = c.fileKey(ctx, n.ID); err != nil {
+		if key, err = c.plainFileKey(ctx, n.ID); err != nil {
 			return nil, err
 		}
 	}

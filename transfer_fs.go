@@ -207,7 +207,7 @@ func (f *fsFile) Read(b []byte) (int, error) {
 func (f *fsFile) open() error {
 	c, n := f.fs.c, f.info.n
 	if n.IsEncrypted && f.key == nil {
-		key, err := c.fileKey(f.fs.ctx, n.ID)
+		key, err := c.plainFileKey(f.fs.ctx, n.ID)
 		if err != nil {
 			return err
 		}

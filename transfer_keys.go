@@ -162,28 +162,3 @@ func (c *Client) decryptFileKey(fk *crypto.FileKey) (*crypto.PlainFileKey, error
 // file for which the user holds no file key yet (someone who has it must
 // distribute it first, see DistributeMissingKeys).
 var ErrMissingFileKey = errors.New("no file key for this user")
-
-// fileKey fetches and unwraps the user's key of an encrypted file
-// (GET /api/v4/nodes/files/{file_id}/user_file_key). A key without its
-// 16-byte tag is refused: nothing could authenticate the content.
-func (c *Client) fileKey(ctx context.Context, fileID int64) (*crypto.PlainFileKey, error) {
-	var last error = fmt.Errorf("dracoon: download of an encrypted file: %w", ErrNoKeyPair)
-	for _, v := range []crypto.KeyPairVersion{crypto.KeyPairRSA4096, crypto.KeyPairRSA2048} {
-		if c.keys.get(v) == nil {
-			continue
-		}
-		fk, err := doJSON[crypto.FileKey](ctx, c, &apiCall{method: http.MethodGet, path: idPath(nodesPath+"/files", fileID, "/user_file_key"), query: versionQuery(v)})
-		if errors.Is(err, ErrNotFound) {
-			last = fmt.Errorf("dracoon: file %d: %w: %w", fileID, ErrMissingFileKey, err)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if fk.Tag == "" {
-			return nil, fmt.Errorf("dracoon: file %d: the file key has no tag, so the content cannot be authenticated: %w", fileID, crypto.ErrMissingTag)
-		}
-		return c.decryptFileKey(fk)
-	}
-	return nil, last
-}

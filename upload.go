@@ -39,11 +39,6 @@ const (
 // minS3Part is MinS3PartSize; tests of the part logic lower it.
 var minS3Part int64 = MinS3PartSize
 
-// ErrNoKeyPair is matched by the error of a transfer into or out of an
-// encrypted room when the client holds no unlocked key pair (see
-// AccountService.UnlockKeyPair).
-var ErrNoKeyPair = errors.New("no unlocked key pair")
-
 // UploadOptions configure an upload. The zero value (or nil) uploads with
 // the source's name, the server's resolution strategy (autorename), the
 // default part size and concurrency.

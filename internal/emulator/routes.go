@@ -32,6 +32,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info", produces(mediaJSON, e.handleSystemInfo))
 		r.Get("/public/system/info/auth/ad", produces(mediaJSON, e.handleADInfo))
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
+		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
@@ -39,6 +40,7 @@ func (e *Emulator) routes() http.Handler {
 		// Authenticated.
 		r.Group(func(r chi.Router) {
 			r.Use(e.requireAuth)
+			e.systemAdminRoutes(r)
 			e.accountRoutes(r)
 			e.configRoutes(r)
 			e.nodeRoutes(r)
@@ -46,6 +48,10 @@ func (e *Emulator) routes() http.Handler {
 			e.transferRoutes(r)
 		})
 	})
+
+	// Reporting and branding services (own authentication groups).
+	e.reportRoutes(r)
+	e.brandingRoutes(r)
 
 	e.router = r
 	api := http.Handler(r)
