@@ -158,31 +158,3 @@ func TestRouteMatchingPrefersStaticSegments(t *testing.T) {
 		}
 	}
 }
-
-// The object store's exchanges: a quoted MD5 ETag on success, S3 XML on
-// errors, PUT only.
-func TestCheckObjectStore(t *testing.T) {
-	ex := func(method string, status int, hdr http.Header, body string) *exchange {
-		return &exchange{req: httptest.NewRequest(method, "/s3/b/k?partNumber=1", nil), status: status, header: hdr, body: []byte(body)}
-	}
-	good := http.Header{"Etag": {`"3c8b5395757553139ba746a3e0a9df82"`}}
-	xmlHdr := http.Header{"Content-Type": {"application/xml"}}
-	cases := []struct {
-		ex   *exchange
-		okay bool
-	}{
-		{ex("PUT", 200, good, ""), true},
-		{ex("PUT", 200, http.Header{"Etag": {"3c8b5395757553139ba746a3e0a9df82"}}, ""), false},
-		{ex("PUT", 200, http.Header{}, ""), false},
-		{ex("GET", 200, good, ""), false},
-		{ex("PUT", 403, xmlHdr, "<Error><Code>AccessDenied</Code><Message>x</Message></Error>"), true},
-		{ex("PUT", 403, xmlHdr, "<Error><Message>x</Message></Error>"), false},
-		{ex("PUT", 403, http.Header{"Content-Type": {"application/json"}}, `{"code":403}`), false},
-	}
-	s := &spec{}
-	for i, c := range cases {
-		if got := s.check(c.ex); (len(got) == 0) != c.okay {
-			t.Errorf("case %d: problems %q, want ok=%v", i, got, c.okay)
-		}
-	}
-}

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -34,6 +36,8 @@ type blobStore interface {
 	flip(id string, off int64) error
 	// clear removes every blob (Reset).
 	clear()
+	// ids lists the stored blobs, without those still being written.
+	ids() []string
 }
 
 // blobReader reads one blob.
@@ -143,6 +147,12 @@ func (s *memStore) clear() {
 	s.mu.Unlock()
 }
 
+func (s *memStore) ids() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Collect(maps.Keys(s.blobs))
+}
+
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
@@ -151,6 +161,8 @@ func (nopCloser) Close() error { return nil }
 type diskStore struct {
 	dir     string
 	hashing bool
+	mu      sync.Mutex
+	writing map[string]bool // blobs being written, invisible to ids
 }
 
 // newDiskStore prepares dir (created when missing) for blobs.
@@ -159,7 +171,7 @@ func newDiskStore(dir string, hashing bool) (*diskStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("emulator: data dir: %w", err)
 	}
-	return &diskStore{dir: dir, hashing: hashing}, nil
+	return &diskStore{dir: dir, hashing: hashing, writing: map[string]bool{}}, nil
 }
 
 func (s *diskStore) path(id string) string { return filepath.Join(s.dir, id) }
@@ -170,6 +182,15 @@ func (s *diskStore) write(r io.Reader, limit int64) (string, int64, [md5.Size]by
 	if err != nil {
 		return "", 0, sum, err
 	}
+	id := filepath.Base(f.Name())
+	s.mu.Lock()
+	s.writing[id] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.writing, id)
+		s.mu.Unlock()
+	}()
 	n, sum, err := copyHashed(f, r, limit, s.hashing)
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -178,7 +199,20 @@ func (s *diskStore) write(r io.Reader, limit int64) (string, int64, [md5.Size]by
 		os.Remove(f.Name())
 		return "", n, sum, err
 	}
-	return filepath.Base(f.Name()), n, sum, nil
+	return id, n, sum, nil
+}
+
+func (s *diskStore) ids() []string {
+	entries, _ := os.ReadDir(s.dir)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, e := range entries {
+		if !s.writing[e.Name()] {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 func (s *diskStore) open(id string) (blobReader, error) { return os.Open(s.path(id)) }

@@ -13,7 +13,10 @@
 // paging/filter/sort, auth.go for the token check, ids.go for ids and
 // random strings, clock.go for time and the one date parser, names.go for
 // name and text validation, deadlines.go for the connection timeouts that
-// cmd/dracoon-emulator and dracoontest apply).
+// cmd/dracoon-emulator and dracoontest apply). Transfers: uploads.go
+// (channels, classic chunks, completion), s3.go (presigned parts and the
+// object store), downloads.go, filekeys.go, blobstore.go (file contents in
+// memory or on disk, never held whole by a handler) and blobgc.go.
 //
 // Administration lives in admin_state.go and one file per area:
 // eventlog.go, webhooks.go, policies.go, settings.go, sysconfig.go,

@@ -118,6 +118,7 @@ func (e *Emulator) handleS3URLs(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	ch.touched = e.clock.now()
 	base := e.baseURL(r)
 	expires := e.clock.now().Add(PresignedURLLifetime)
 	out := presignedListJSON{URLs: make([]presignedURLJSON, 0, last-first+1)}
@@ -164,7 +165,7 @@ func (e *Emulator) handleS3PutPart(w http.ResponseWriter, r *http.Request) {
 		}
 	case !p.expiresAt.After(e.clock.now()):
 		problem = func() { writeS3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired") }
-	case p.channel.state != chanOpen || e.xfer.uploads[p.channel.id] != p.channel:
+	case p.channel.state != chanOpen || e.xfer.uploads[p.channel.id] != p.channel || e.channelExpired(p.channel):
 		problem = func() {
 			writeS3Error(w, http.StatusNotFound, "NoSuchUpload", "The specified upload does not exist.")
 		}
@@ -196,6 +197,7 @@ func (e *Emulator) handleS3PutPart(w http.ResponseWriter, r *http.Request) {
 			e.store.remove(old.seg.blob)
 		}
 		ch.parts[p.part] = &s3Part{seg: segment{blob: id, size: n}, etag: etag}
+		ch.touched = e.clock.now()
 	}
 	e.mu.Unlock()
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -96,7 +97,7 @@ type benchClient struct {
 	token string
 }
 
-func (c *benchClient) do(b *testing.B, method, url string, body io.Reader, n int64, hdr map[string]string, into any) *http.Response {
+func (c *benchClient) do(b testing.TB, method, url string, body io.Reader, n int64, hdr map[string]string, into any) *http.Response {
 	b.Helper()
 	resp, err := c.try(method, url, body, n, hdr, into)
 	if err != nil {
@@ -138,7 +139,7 @@ func (c *benchClient) try(method, url string, body io.Reader, n int64, hdr map[s
 	return resp, err
 }
 
-func (c *benchClient) login(b *testing.B) string {
+func (c *benchClient) login(b testing.TB) string {
 	req, _ := http.NewRequest("POST", c.srv.URL+"/oauth/token", strings.NewReader("grant_type=password&username="+c.srv.AdminLogin+"&password="+c.srv.AdminPassword))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(c.srv.ClientID, c.srv.ClientSecret)
@@ -154,14 +155,14 @@ func (c *benchClient) login(b *testing.B) string {
 	return tk.Access
 }
 
-func (c *benchClient) open(b *testing.B, room int64, name string, size int64, s3 bool) channel {
+func (c *benchClient) open(b testing.TB, room int64, name string, size int64, s3 bool) channel {
 	var ch channel
 	body := fmt.Sprintf(`{"parentId":%d,"name":%q,"size":%d,"directS3Upload":%v}`, room, name, size, s3)
 	c.do(b, "POST", "/nodes/files/uploads", strings.NewReader(body), int64(len(body)), map[string]string{"Content-Type": "application/json"}, &ch)
 	return ch
 }
 
-func (c *benchClient) classic(b *testing.B, room int64, name string, size, part int64) int64 {
+func (c *benchClient) classic(b testing.TB, room int64, name string, size, part int64) int64 {
 	ch := c.open(b, room, name, size, false)
 	for off := int64(0); off < size; off += part {
 		n := min(part, size-off)
@@ -175,7 +176,7 @@ func (c *benchClient) classic(b *testing.B, room int64, name string, size, part 
 	return node.ID
 }
 
-func (c *benchClient) s3(b *testing.B, room int64, name string, size, part int64, inFlight int) {
+func (c *benchClient) s3(b testing.TB, room int64, name string, size, part int64, inFlight int) {
 	ch := c.open(b, room, name, size, true)
 	parts := int((size + part - 1) / part)
 	etags := make([]string, parts)
@@ -231,11 +232,36 @@ func (c *benchClient) s3(b *testing.B, room int64, name string, size, part int64
 	}
 }
 
-func (c *benchClient) download(b *testing.B, id, size int64) {
+func (c *benchClient) download(b testing.TB, id, size int64) {
 	var tok struct{ DownloadURL string }
 	c.do(b, "POST", fmt.Sprintf("/nodes/files/%d/downloads", id), nil, 0, nil, &tok)
 	resp := c.do(b, "GET", tok.DownloadURL, nil, 0, nil, nil)
 	if resp.ContentLength != size {
 		b.Fatalf("download of %d bytes", resp.ContentLength)
+	}
+}
+
+// TestStreamingKeepsMemoryBounded moves 64 MiB up (classic and S3) and
+// down through an emulator with its blobs on disk and checks that the
+// whole process allocated far less than that: no side buffers a file. It
+// is not parallel, so other tests' allocations do not count.
+func TestStreamingKeepsMemoryBounded(t *testing.T) {
+	const size, part = 64 << 20, 16 << 20
+	srv := dracoontest.NewServer(t, dracoontest.WithDataDir(t.TempDir()))
+	c := &benchClient{srv: srv, hc: srv.Client()}
+	c.token = c.login(t)
+	room, err := srv.CreateRoom("memory", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	id := c.classic(t, room, "c.bin", size, part)
+	c.s3(t, room, "s.bin", size, part, 2)
+	c.download(t, id, size)
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > size/4 {
+		t.Errorf("moving 3 × %d MiB allocated %d MiB", size>>20, alloc>>20)
 	}
 }
