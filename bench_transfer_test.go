@@ -108,3 +108,28 @@ func BenchmarkDownload(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkUploadParts compares part sizes and concurrency for direct S3
+// uploads of an encrypted file (the measurement behind DefaultPartSize
+// and DefaultConcurrency).
+func BenchmarkUploadParts(b *testing.B) {
+	data := randomBytes(benchSize, 3)
+	c, room := benchRoom(b, true, true)
+	ctx := context.Background()
+	for _, ps := range []int64{MinS3PartSize, 8 << 20, 16 << 20} {
+		for _, conc := range []int{1, 2, 4, 8} {
+			b.Run(fmt.Sprintf("part=%dMiB/concurrency=%d", ps>>20, conc), func(b *testing.B) {
+				b.SetBytes(benchSize)
+				for b.Loop() {
+					node, err := c.Transfers.Upload(ctx, bytes.NewReader(data), benchSize, NodeID(room), &UploadOptions{Name: "p.bin", PartSize: ps, Concurrency: conc})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := c.Nodes.Delete(ctx, node.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -19,17 +19,20 @@ import (
 
 // Part sizes and concurrency of uploads and downloads.
 const (
-	// DefaultPartSize is the part size when UploadOptions.PartSize is 0:
-	// large enough that per-request costs vanish, small enough that an
-	// upload from a stream of unknown length buffers little
-	// (Concurrency × PartSize).
-	DefaultPartSize = 16 << 20
+	// DefaultPartSize is the part size when UploadOptions.PartSize is 0.
+	// Measured on loopback (BenchmarkUploadParts, encrypted direct S3),
+	// parts of 5, 8 and 16 MiB move within a few percent of each other;
+	// 8 MiB keeps an upload from a stream of unknown length at
+	// (Concurrency+1) × 8 MiB = 40 MiB of buffers by default.
+	DefaultPartSize = 8 << 20
 	// MinS3PartSize is the smallest part S3 accepts, except for the last.
 	MinS3PartSize = 5 << 20
 	// MaxParts is the most parts one S3 upload may have.
 	MaxParts = 10000
 	// DefaultConcurrency is the number of parts or ranges in flight when
-	// the options leave it 0.
+	// the options leave it 0. On loopback one part at a time reaches
+	// about 85–90 % of the throughput of 2–8; over real networks the
+	// latency of each request makes concurrency count more.
 	DefaultConcurrency = 4
 	// DefaultStatusTimeout bounds the wait for an S3 upload to be
 	// assembled after its completion was requested.
