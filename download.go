@@ -84,7 +84,8 @@ func (c *Client) downloadURL(ctx context.Context, fileID int64) (*url.URL, error
 // tampered download leaves neither the destination nor a temporary file.
 //
 // It asks for a download URL (POST /api/v4/nodes/files/{file_id}/downloads)
-// and fetches the content with ranged GETs on it, large unencrypted files
+// and fetches the content with ranged GETs on it
+// (GET /api/v4/downloads/{token}, or an object store's URL), large files
 // in concurrent ranges, continuing from the last byte received after a
 // dropped connection. Encrypted files are decrypted with the user's file
 // key (GET /api/v4/nodes/files/{file_id}/user_file_key) and the client's
