@@ -288,3 +288,36 @@ func TestEmulatorCancelledUploadDeletesItsChannel(t *testing.T) {
 		}
 	}
 }
+
+func TestEmulatorUploadOptionsArrive(t *testing.T) {
+	ctx := context.Background()
+	for _, s3 := range []bool{false, true} {
+		w := newTransferWorld(t, s3)
+		mod := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+		created := mod.Add(-time.Hour)
+		expire := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
+		node, err := w.admin.Transfers.Upload(ctx, strings.NewReader("opts"), 4, NodePath("/Plain"), &UploadOptions{
+			Name: "o.txt", Notes: "for the auditors", Classification: ClassificationStrictlyConfidential,
+			Expiration: ExpireAt(expire), TimestampCreation: created, TimestampModification: mod,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := w.admin.Nodes.Get(ctx, node.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ParentID != w.plain || got.Notes != "for the auditors" || got.Classification != ClassificationStrictlyConfidential ||
+			!got.ExpireAt.Equal(expire) || !got.TimestampModification.Equal(mod) || !got.TimestampCreation.Equal(created) {
+			t.Errorf("s3=%v: node %+v", s3, got)
+		}
+		// Overwrite keeps one file of the name.
+		if _, err := w.admin.Transfers.Upload(ctx, strings.NewReader("new"), 3, NodePath("/Plain"), &UploadOptions{Name: "o.txt", ResolutionStrategy: ResolutionOverwrite}); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := w.admin.Transfers.Download(ctx, NodePath("/Plain/o.txt"), &buf, nil); err != nil || buf.String() != "new" {
+			t.Errorf("s3=%v: after overwrite %q, %v", s3, buf.String(), err)
+		}
+	}
+}
