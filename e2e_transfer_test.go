@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/dracoon-go/dracoon/crypto"
@@ -318,6 +319,45 @@ func TestEmulatorUploadOptionsArrive(t *testing.T) {
 		var buf bytes.Buffer
 		if _, err := w.admin.Transfers.Download(ctx, NodePath("/Plain/o.txt"), &buf, nil); err != nil || buf.String() != "new" {
 			t.Errorf("s3=%v: after overwrite %q, %v", s3, buf.String(), err)
+		}
+	}
+}
+
+func TestEmulatorFolderSyncAndFS(t *testing.T) {
+	smallS3Parts(t)
+	ctx := context.Background()
+	w := newTransferWorld(t, true, dracoontest.WithS3MinPartSize(testPart))
+	files := map[string][]byte{
+		"a.txt":         []byte("alpha"),
+		"docs/b.bin":    randomBytes(3*testPart+17, 81),
+		"docs/x/c.bin":  randomBytes(testPart, 82),
+		"docs/empty.md": {},
+	}
+	src := filepath.Join(t.TempDir(), "site")
+	writeTree(t, src, files)
+	opts := &FolderOptions{Upload: UploadOptions{PartSize: testPart, ResolutionStrategy: ResolutionOverwrite}, Files: 3, MaxBytesInFlight: 2 * testPart}
+	for range 2 { // the second run reuses the folders and overwrites the files
+		if _, err := w.admin.Transfers.UploadFolder(ctx, src, NodeID(w.enc), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// User B reads it through the file system view, decrypting with the
+	// keys distributed after each upload.
+	fsys, err := w.b.Transfers.FS(ctx, NodePath("/Secret/site"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(fsys, "a.txt", "docs/b.bin", "docs/x/c.bin", "docs/empty.md"); err != nil {
+		t.Fatal(err)
+	}
+	dest := t.TempDir()
+	out, err := w.b.Transfers.DownloadFolder(ctx, NodePath("/Secret/site"), dest, &FolderOptions{Download: DownloadOptions{RangeSize: testPart}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range files {
+		if got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p))); err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s: %v", p, err)
 		}
 	}
 }
