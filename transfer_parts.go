@@ -107,7 +107,7 @@ func (j *uploadJob) newPool(n int) chan []byte {
 	return pool
 }
 
-// partAttempt is the body of one attempt at sending a part, and how to
+// partBody is the body of one attempt at sending a part, and how to
 // finish it.
 type partBody struct {
 	io.Reader
