@@ -82,6 +82,9 @@ func (c *Client) downloadURL(ctx context.Context, fileID int64) (*url.URL, error
 // renamed into place only when all bytes have arrived and, for an
 // encrypted file, its GCM tag has been verified. A failed, cancelled or
 // tampered download leaves neither the destination nor a temporary file.
+// The file is created readable and writable by its owner only (0600), as
+// decrypted content may be confidential; change its mode if others should
+// read it.
 //
 // It asks for a download URL (POST /api/v4/nodes/files/{file_id}/downloads)
 // and fetches the content with ranged GETs on it
