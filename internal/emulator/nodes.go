@@ -45,10 +45,13 @@ type node struct {
 	favoredBy map[int64]bool
 
 	// Files only.
-	referenceID int64 // id of the first version; shared by later versions
-	content     []byte
+	referenceID int64     // id of the first version; shared by later versions
+	data        *fileData // content in the blob store (blobstore.go)
 	size        int64
-	hash        string // MD5 hex of content unless seeded otherwise
+	hash        string // MD5 hex of the content unless seeded otherwise
+	// fileKeys are the encrypted file keys by user and key-pair version,
+	// stored as sent (filekeys.go).
+	fileKeys map[int64]map[string]fileKeyJSON
 
 	// Rooms only.
 	inheritPermissions       bool

@@ -24,6 +24,9 @@ func (e *Emulator) routes() http.Handler {
 	r.Get("/oauth/callback", e.handleCallback)
 	r.Post("/oauth/revoke", e.handleRevoke)
 
+	// The object store that presigned S3 part URLs point at (s3.go).
+	r.Put("/s3/{bucket}/{key}", e.handleS3PutPart)
+
 	r.Route("/api/v4", func(r chi.Router) {
 		// DRACOON (Spring) ignores a trailing slash; the Python client
 		// sends "/nodes/?offset=…" and "/nodes/{id}/comments/?…".
@@ -35,6 +38,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
+		e.transferPublicRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -43,6 +47,7 @@ func (e *Emulator) routes() http.Handler {
 			e.configRoutes(r)
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
+			e.transferRoutes(r)
 		})
 	})
 
