@@ -39,6 +39,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
+		e.publicShareRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -48,6 +49,7 @@ func (e *Emulator) routes() http.Handler {
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
 			e.transferRoutes(r)
+			e.shareRoutes(r)
 		})
 	})
 
