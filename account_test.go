@@ -38,14 +38,14 @@ func TestAccountEndpoints(t *testing.T) {
 }
 
 func TestProfileAttributeKeysAreEscaped(t *testing.T) {
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	var got string
 	f.mux.HandleFunc("DELETE /api/v4/user/profileAttributes/{key}", func(w http.ResponseWriter, r *http.Request) {
 		got = r.PathValue("key")
 		w.WriteHeader(http.StatusNoContent)
 	})
 	const key = "cost center?#%+ü"
-	if err := f.c.Account.DeleteProfileAttribute(context.Background(), key); err != nil {
+	if err := f.client.Account.DeleteProfileAttribute(context.Background(), key); err != nil {
 		t.Fatal(err)
 	}
 	if got != key {
@@ -84,10 +84,10 @@ func TestAccountRefusesInvalidRequests(t *testing.T) {
 }
 
 func TestChangePasswordKeepsPasswordsOutOfErrors(t *testing.T) {
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	f.handle("PUT /api/v4/user/account/password", fakeCall{status: 400, body: `{"oldPassword":"Old-Secret-1","newPassword":"New-Secret-2"}`,
 		answer: `{"code":400,"message":"Bad Request","debugInfo":"New-Secret-2 breaks the policy","errorCode":-10002}`})
-	err := f.c.Account.ChangePassword(context.Background(), "Old-Secret-1", "New-Secret-2")
+	err := f.client.Account.ChangePassword(context.Background(), "Old-Secret-1", "New-Secret-2")
 	if err == nil || strings.Contains(err.Error(), "New-Secret-2") || strings.Contains(err.Error(), "Old-Secret-1") {
 		t.Fatalf("error %v (must exist and hold no password)", err)
 	}

@@ -2,13 +2,11 @@ package dracoon
 
 // End-to-end tests of users, groups, roles, key pairs and profile
 // attributes against the emulator, under the contract validator like the
-// other e2e tests. Where the emulator does not serve these endpoints yet,
-// the tests skip and say so.
+// other e2e tests.
 
 import (
 	"context"
 	"errors"
-	"net/http"
 	"slices"
 	"testing"
 
@@ -17,22 +15,8 @@ import (
 )
 
 // adminOnEmulator starts a contract-checked emulator and logs its admin in.
-// It skips the test when the emulator has no route for probe (a GET path),
-// asked without a token of a plain emulator so that the contract checker
-// does not see the probe: a route that exists answers 401, a missing one
-// 404.
-func adminOnEmulator(t *testing.T, probe string, opts ...dracoontest.Option) (*dracoontest.Server, *Client) {
+func adminOnEmulator(t *testing.T, opts ...dracoontest.Option) (*dracoontest.Server, *Client) {
 	t.Helper()
-	plain := dracoontest.NewServer(t)
-	resp, err := http.Get(plain.URL + probe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	plain.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		t.Skipf("the emulator does not serve GET %s yet", probe)
-	}
 	srv := newEmulator(t, opts...)
 	c := emulatorClient(t, srv)
 	if err := c.Connect(context.Background(), PasswordFlow(srv.AdminLogin, srv.AdminPassword)); err != nil {
@@ -42,7 +26,7 @@ func adminOnEmulator(t *testing.T, probe string, opts ...dracoontest.Option) (*d
 }
 
 func TestEmulatorUsersGroupsRoles(t *testing.T) {
-	srv, c := adminOnEmulator(t, "/api/v4/roles")
+	srv, c := adminOnEmulator(t)
 	ctx := context.Background()
 
 	req := NewLocalUser("Ada", "Lovelace", "ada@example.com")
@@ -175,7 +159,7 @@ func TestEmulatorUsersGroupsRoles(t *testing.T) {
 }
 
 func TestEmulatorKeyPairsAndProfile(t *testing.T) {
-	_, c := adminOnEmulator(t, "/api/v4/user/profileAttributes", dracoontest.WithCrypto(true))
+	_, c := adminOnEmulator(t, dracoontest.WithCrypto(true))
 	ctx := context.Background()
 	fx := loadKeyPairFixture(t, crypto.KeyPairRSA2048)
 

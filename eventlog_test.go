@@ -77,7 +77,7 @@ func TestAllAuditNodesPagesOverBareArrays(t *testing.T) {
 		{"ends on an empty page", 4, []int{0, 2, 4}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newUsersFake(t)
+			f := newFakeAPI(t)
 			var mu sync.Mutex
 			var offsets []int
 			f.mux.HandleFunc("GET /api/v4/eventlog/audits/nodes", func(w http.ResponseWriter, r *http.Request) {
@@ -95,7 +95,7 @@ func TestAllAuditNodesPagesOverBareArrays(t *testing.T) {
 				}
 				writeRaw(w, items+"]")
 			})
-			ids, err := collectIDs(f.c.EventLog.AllAuditNodes(context.Background(), &ListOptions{Limit: 2}), func(a AuditNode) int64 { return a.NodeID })
+			ids, err := collectIDs(f.client.EventLog.AllAuditNodes(context.Background(), &ListOptions{Limit: 2}), func(a AuditNode) int64 { return a.NodeID })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package dracoon
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,10 +14,11 @@ import (
 )
 
 // fakeAPI is a per-test DRACOON stand-in in the go-github style: tests
-// register handlers on mux for exactly the requests they expect, and every
-// request below /api/v4/nodes is checked by the contract validator against
-// the OpenAPI document (when ../shared/testdata is there). Endpoints newer
-// than the document are registered with handleOffSpec and not validated.
+// register handlers on mux (or with handle) for exactly the requests they
+// expect, and every /api request is checked by the contract validator
+// against the OpenAPI document (when ../shared/testdata is there).
+// Endpoints newer than the document are registered with handleOffSpec and
+// not validated.
 type fakeAPI struct {
 	t      *testing.T
 	mux    *http.ServeMux
@@ -29,16 +29,19 @@ type fakeAPI struct {
 }
 
 // newFakeAPI starts the fake and returns it with a logged-in client.
-func newFakeAPI(t *testing.T) *fakeAPI {
+func newFakeAPI(t *testing.T, opts ...Option) *fakeAPI {
 	t.Helper()
 	f := &fakeAPI{t: t, mux: http.NewServeMux(), offSpec: map[string]bool{}}
 	oauth := newFakeOAuth("fake-user", "fake-password")
 	root := oauth.mux()
 	checked := contract.Middleware(requestContractTB{t})(f.mux)
-	root.Handle("/api/v4/nodes", f.count(oauth, checked))
-	root.Handle("/api/v4/nodes/", f.count(oauth, checked))
-	f.client = newTestClient(t, root)
+	counted := f.count(oauth, checked)
+	root.Handle("/api/", counted)
+	root.Handle("/reporting/", counted)
+	root.Handle("/branding/", counted)
+	f.client = newTestClient(t, root, opts...)
 	connect(t, f.client, oauth)
+	f.requests.Store(0)
 	return f
 }
 
@@ -47,7 +50,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 func (f *fakeAPI) count(oauth *fakeOAuth, checked http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.requests.Add(1)
-		if !oauth.authorized(r) {
+		if !oauth.authorized(r) && !unauthenticated(r) {
 			writeJSON(w, 401, map[string]any{"code": 401, "message": "Unauthorized"})
 			return
 		}
@@ -60,6 +63,13 @@ func (f *fakeAPI) count(oauth *fakeOAuth, checked http.Handler) http.Handler {
 		}
 		checked.ServeHTTP(w, r)
 	})
+}
+
+// unauthenticated reports whether r may come without a bearer token: the
+// public endpoints, and provisioning calls, which carry the service token
+// instead.
+func unauthenticated(r *http.Request) bool {
+	return strings.Contains(r.URL.Path, "/public/") || r.Header.Get("X-Sds-Service-Token") != ""
 }
 
 // requestContractTB passes the contract validator's reports on, except the
@@ -104,22 +114,7 @@ func wantBody(t *testing.T, r *http.Request, want string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want == "" {
-		if len(b) != 0 {
-			t.Errorf("%s %s: unexpected body %s", r.Method, r.URL.Path, b)
-		}
-		return
-	}
-	var got, exp any
-	if err := json.Unmarshal(b, &got); err != nil {
-		t.Fatalf("%s %s: body %q is not JSON: %v", r.Method, r.URL.Path, b, err)
-	}
-	if err := json.Unmarshal([]byte(want), &exp); err != nil {
-		t.Fatalf("bad expectation %q: %v", want, err)
-	}
-	if !reflect.DeepEqual(got, exp) {
-		t.Errorf("%s %s: body\n %s\nwant\n %s", r.Method, r.URL.Path, b, want)
-	}
+	checkJSONBody(t, r.Method+" "+r.URL.Path, b, want)
 }
 
 // pageOf wraps items in a DRACOON list document.

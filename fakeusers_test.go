@@ -15,39 +15,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/dracoon-go/dracoon/internal/contract"
 )
 
-// usersFake is a hand-written DRACOON for one test, go-github style: a mux
-// of its own, the OAuth endpoints of fakeOAuth, and a client logged in to
-// it. Every /api request the client sends is validated against the OpenAPI
-// document (contract.RequestMiddleware; skipped without the shared test
-// data), whatever the fake answers.
-type usersFake struct {
-	t     *testing.T
-	mux   *http.ServeMux
-	c     *Client
-	calls atomic.Int32 // requests other than OAuth ones since the login
-}
-
-func newUsersFake(t *testing.T, opts ...Option) *usersFake {
-	t.Helper()
-	oauth := newFakeOAuth("admin", "login-pw-4711")
-	f := &usersFake{t: t, mux: oauth.mux()}
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/oauth/") {
-			f.calls.Add(1)
-		}
-		f.mux.ServeHTTP(w, r)
-	})
-	f.c = newTestClient(t, contract.RequestMiddleware(t)(h), opts...)
-	connect(t, f.c, oauth)
-	f.calls.Store(0)
-	return f
-}
-
-// fakeCall is what a handler of usersFake expects and answers.
+// fakeCall is what a handler registered with fakeAPI.handle expects and answers.
 type fakeCall struct {
 	query  string // expected query (compared parsed; "" = none)
 	body   string // expected JSON body (compared parsed; "" = none)
@@ -57,14 +27,15 @@ type fakeCall struct {
 
 // handle registers pattern ("METHOD /path") to check the request against
 // fc and answer with it. It returns a counter of the requests served.
-func (f *usersFake) handle(pattern string, fc fakeCall) *atomic.Int32 {
+func (f *fakeAPI) handle(pattern string, fc fakeCall) *atomic.Int32 {
 	h, n := f.handler(pattern, fc)
 	f.mux.Handle(pattern, h)
 	return n
 }
 
-// handler returns the handler that handle registers, and its counter.
-func (f *usersFake) handler(pattern string, fc fakeCall) (http.HandlerFunc, *atomic.Int32) {
+// handler returns the handler that handle registers, and its counter, for
+// tests that wrap it.
+func (f *fakeAPI) handler(pattern string, fc fakeCall) (http.HandlerFunc, *atomic.Int32) {
 	var n atomic.Int32
 	return func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
@@ -128,19 +99,19 @@ type opCase struct {
 	run func(t *testing.T, c *Client) error
 }
 
-// runOpCases runs each case against a fresh usersFake and checks that
+// runOpCases runs each case against a fresh fakeAPI and checks that
 // the method reached its endpoint exactly once.
 func runOpCases(t *testing.T, cases []opCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newUsersFake(t)
+			f := newFakeAPI(t)
 			hits := f.handle(tc.pattern, tc.call)
-			if err := tc.run(t, f.c); err != nil {
+			if err := tc.run(t, f.client); err != nil {
 				t.Fatal(err)
 			}
-			if hits.Load() != 1 || f.calls.Load() != 1 {
-				t.Errorf("%d requests to %s, %d in all; want 1", hits.Load(), tc.pattern, f.calls.Load())
+			if hits.Load() != 1 || f.requests.Load() != 1 {
+				t.Errorf("%d requests to %s, %d in all; want 1", hits.Load(), tc.pattern, f.requests.Load())
 			}
 		})
 	}
@@ -157,7 +128,7 @@ func expect(ok bool, format string, args ...any) error {
 // servePaged answers pattern with n items, made by item(id) for ids 1…n,
 // paged by the offset and limit of the request, and records each offset.
 // Extra query parameters must equal extra.
-func (f *usersFake) servePaged(pattern string, n int, extra url.Values, item func(id int) string) func() []int {
+func (f *fakeAPI) servePaged(pattern string, n int, extra url.Values, item func(id int) string) func() []int {
 	var mu sync.Mutex
 	var offsets []int
 	f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -224,9 +195,9 @@ func runPagedCases(t *testing.T, cases []pagedCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newUsersFake(t)
+			f := newFakeAPI(t)
 			offsets := f.servePaged(tc.pattern, 5, tc.extra, func(id int) string { return fmt.Sprintf(tc.item, id) })
-			ids, err := tc.iterate(context.Background(), f.c)
+			ids, err := tc.iterate(context.Background(), f.client)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,11 +222,11 @@ type invalidCase struct {
 // the expected field and sends nothing.
 func runInvalidCases(t *testing.T, cases []invalidCase) {
 	t.Helper()
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before := f.calls.Load()
-			err := tc.call(context.Background(), f.c)
+			before := f.requests.Load()
+			err := tc.call(context.Background(), f.client)
 			var ie *InvalidRequestError
 			if !errors.Is(err, ErrInvalidRequest) || !errors.As(err, &ie) {
 				t.Fatalf("got %v, want ErrInvalidRequest", err)
@@ -263,7 +234,7 @@ func runInvalidCases(t *testing.T, cases []invalidCase) {
 			if ie.Field != tc.field {
 				t.Errorf("field %q, want %q (%v)", ie.Field, tc.field, err)
 			}
-			if n := f.calls.Load() - before; n != 0 {
+			if n := f.requests.Load() - before; n != 0 {
 				t.Errorf("%d requests sent", n)
 			}
 		})

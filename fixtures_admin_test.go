@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ import (
 // areas share their schemas with the config info views, so they read the
 // config recordings.
 func TestRecordedAdminResponsesDecode(t *testing.T) {
-	f := newUsersFake(t, WithServiceToken(serviceToken))
+	f := newFakeAPI(t, WithServiceToken(serviceToken))
 	for pattern, file := range map[string]string{
 		"GET /api/v4/eventlog/events":                        "eventlog/dco3/events_ok.json",
 		"GET /api/v4/eventlog/operations":                    "eventlog/dco3/event_operations_ok.json",
@@ -35,7 +36,15 @@ func TestRecordedAdminResponsesDecode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { writeRaw(w, string(b)) })
+		status := http.StatusOK
+		if strings.HasPrefix(pattern, "POST ") {
+			status = http.StatusCreated // what the document gives creations
+		}
+		f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			w.WriteHeader(status)
+			_, _ = w.Write(b)
+		})
 	}
 	ctx := context.Background()
 	check := func(name string, err error, ok bool, v any) {
@@ -45,41 +54,41 @@ func TestRecordedAdminResponsesDecode(t *testing.T) {
 		}
 	}
 
-	events, err := f.c.EventLog.Events(ctx, nil)
+	events, err := f.client.EventLog.Events(ctx, nil)
 	check("events", err, err == nil && events.Range.Total == 1 && events.Items[0].Status == EventStatusFailure &&
 		events.Items[0].ObjectID2 == 6 && events.Items[0].ObjectType1 == 5 && !events.Items[0].Time.IsZero(), events)
-	ops, err := f.c.EventLog.Operations(ctx, false)
+	ops, err := f.client.EventLog.Operations(ctx, false)
 	check("operations", err, err == nil && len(ops) == 1 && ops[0].ID == 1 && ops[0].Name != "", ops)
-	audit, err := f.c.EventLog.AuditNodes(ctx, nil)
+	audit, err := f.client.EventLog.AuditNodes(ctx, nil)
 	check("audit nodes", err, err == nil && len(audit) == 1 && audit[0].NodeQuota == 999 && audit[0].NodeCreatedBy.ID == 2 &&
 		audit[0].AuditUserPermissionList[0].Permissions.DeleteRecycleBin, audit)
 
-	ads, err := f.c.System.ActiveDirectories(ctx)
+	ads, err := f.client.System.ActiveDirectories(ctx)
 	check("ads", err, err == nil && ads.Items[0].ServerPort == 65535 && ads.Items[0].SDSImportGroup == 2 && ads.Items[0].UseLDAPS, ads)
-	idps, err := f.c.System.OpenIDProviders(ctx)
+	idps, err := f.client.System.OpenIDProviders(ctx)
 	check("idps", err, err == nil && len(idps) == 1 && idps[0].Flow == OpenIDFlowAuthorizationCode && *idps[0].PKCEEnabled &&
 		idps[0].UserImportGroup == 2 && idps[0].UserInfoSource == OpenIDUserInfoFromEndpoint, idps)
-	defaults, err := f.c.System.Defaults(ctx)
+	defaults, err := f.client.System.Defaults(ctx)
 	check("defaults", err, err == nil && defaults.LanguageDefault != "", defaults)
-	infra, err := f.c.System.Infrastructure(ctx)
+	infra, err := f.client.System.Infrastructure(ctx)
 	check("infrastructure", err, err == nil && infra.TenantUUID != "", infra)
-	general, err := f.c.System.General(ctx)
+	general, err := f.client.System.General(ctx)
 	check("general", err, err == nil, general)
-	policies, err := f.c.System.PasswordPolicies(ctx)
+	policies, err := f.client.System.PasswordPolicies(ctx)
 	check("password policies", err, err == nil && policies.LoginPasswordPolicies != nil && policies.LoginPasswordPolicies.MinLength > 0, policies)
-	login, err := f.c.System.PasswordPolicy(ctx, PasswordTypeLogin)
+	login, err := f.client.System.PasswordPolicy(ctx, PasswordTypeLogin)
 	check("login policy", err, err == nil && login.LoginPasswordPolicies != nil, login)
-	tags, err := f.c.System.S3Tags(ctx)
+	tags, err := f.client.System.S3Tags(ctx)
 	check("s3 tags", err, err == nil && len(tags.Items) > 0, tags)
 
-	customers, err := f.c.Provisioning.ListCustomers(ctx, nil)
+	customers, err := f.client.Provisioning.ListCustomers(ctx, nil)
 	check("customers", err, err == nil && customers.Range.Total == 1 && customers.Items[0].CustomerContractType == ContractPay &&
 		customers.Items[0].CntInternalUser == 99 && customers.Items[0].CustomerAttributes.Items[0].Key != "" && !customers.Items[0].LastLoginAt.IsZero(), customers)
-	customer, err := f.c.Provisioning.Customer(ctx, 1, false)
+	customer, err := f.client.Provisioning.Customer(ctx, 1, false)
 	check("customer", err, err == nil && customer.QuotaMax == 10000000 && customer.WebhooksMax == 1 && customer.CustomerUUID != "", customer)
-	created, err := f.c.Provisioning.CreateCustomer(ctx, &CreateCustomerRequest{CustomerContractType: ContractPay, QuotaMax: 10000000, UserMax: 100,
+	created, err := f.client.Provisioning.CreateCustomer(ctx, &CreateCustomerRequest{CustomerContractType: ContractPay, QuotaMax: 10000000, UserMax: 100,
 		FirstAdminUser: FirstAdminUser{FirstName: "string", LastName: "string"}})
 	check("new customer", err, err == nil && created.ID == 1 && created.FirstAdminUser != nil && created.FirstAdminUser.AuthData.Method == AuthMethodBasic, created)
-	updated, err := f.c.Provisioning.UpdateCustomer(ctx, 1, &UpdateCustomerRequest{CustomerContractType: ContractPay})
+	updated, err := f.client.Provisioning.UpdateCustomer(ctx, 1, &UpdateCustomerRequest{CustomerContractType: ContractPay})
 	check("updated customer", err, err == nil && updated.UserMax == 100 && !updated.UpdatedAt.IsZero(), updated)
 }

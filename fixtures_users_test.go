@@ -81,7 +81,7 @@ func TestRecordedKeyPairAndProfileExchanges(t *testing.T) {
 // TestRecordedUserGroupRoleResponsesDecode reads dco3's response fixtures
 // through our models.
 func TestRecordedUserGroupRoleResponsesDecode(t *testing.T) {
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	for pattern, file := range map[string]string{
 		"GET /api/v4/users":                "users/dco3/users_ok.json",
 		"GET /api/v4/users/1":              "users/dco3/user_ok.json",
@@ -99,35 +99,35 @@ func TestRecordedUserGroupRoleResponsesDecode(t *testing.T) {
 		f.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { writeRaw(w, string(b)) })
 	}
 	ctx := context.Background()
-	users, err := f.c.Users.List(ctx, nil)
+	users, err := f.client.Users.List(ctx, nil)
 	if err != nil || users.Range.Total != 1 || users.Items[0].UserName != "string" || users.Items[0].CreatedAt.IsZero() || !users.Items[0].IsEncryptionEnabled {
 		t.Errorf("users %+v, %v", users, err)
 	}
-	user, err := f.c.Users.Get(ctx, 1)
+	user, err := f.client.Users.Get(ctx, 1)
 	if err != nil || user.AuthData.Method != AuthMethodBasic || user.HomeRoomID != 2 || !user.IsMFAEnforced || user.ExpireAt.IsZero() {
 		t.Errorf("user %+v, %v", user, err)
 	}
-	groups, err := f.c.Groups.List(ctx, nil)
+	groups, err := f.client.Groups.List(ctx, nil)
 	if err != nil || groups.Items[0].CntUsers != 1 || groups.Items[0].CreatedBy.ID != 2 || groups.Items[0].UpdatedBy == nil || groups.Items[0].ExpireAt.IsZero() {
 		t.Errorf("groups %+v, %v", groups, err)
 	}
-	group, err := f.c.Groups.Get(ctx, 1)
+	group, err := f.client.Groups.Get(ctx, 1)
 	if err != nil || group.ID != 1 || group.Name == "" {
 		t.Errorf("group %+v, %v", group, err)
 	}
-	roles, err := f.c.Roles.List(ctx)
+	roles, err := f.client.Roles.List(ctx)
 	if err != nil || len(roles.Items) == 0 || len(roles.Items[0].Items) == 0 {
 		t.Errorf("roles %+v, %v", roles, err)
 	}
-	ru, err := f.c.Roles.ListUsers(ctx, 1, nil)
+	ru, err := f.client.Roles.ListUsers(ctx, 1, nil)
 	if err != nil || ru.Items[0].UserInfo.UserName != "user name" || !ru.Items[0].IsMember {
 		t.Errorf("role users %+v, %v", ru, err)
 	}
-	rg, err := f.c.Roles.ListGroups(ctx, 1, nil)
+	rg, err := f.client.Roles.ListGroups(ctx, 1, nil)
 	if err != nil || len(rg.Items) == 0 || rg.Items[0].Name == "" {
 		t.Errorf("role groups %+v, %v", rg, err)
 	}
-	pair, err := f.c.Account.KeyPair(ctx, "")
+	pair, err := f.client.Account.KeyPair(ctx, "")
 	if err != nil || pair.PrivateKeyContainer.Version != crypto.KeyPairRSA4096 || pair.PrivateKeyContainer.CreatedBy != 1 || pair.PublicKeyContainer.CreatedAt.IsZero() {
 		t.Errorf("key pair %v, %v", pair, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -69,15 +68,13 @@ type idsRequest struct {
 	IDs []int64 `json:"ids"`
 }
 
-// groupPath returns /api/v4/groups/{id} followed by suffix.
-func groupPath(id int64, suffix string) string {
-	return "/api/v4/groups/" + strconv.FormatInt(id, 10) + suffix
-}
+// groupsPath is the common prefix of the group endpoints.
+const groupsPath = "/api/v4/groups"
 
 // List returns one page of groups (GET /api/v4/groups). Filter: name with
 // cn, hasRole with eq; sort: name, createdAt, expireAt, cntUsers.
 func (s *GroupsService) List(ctx context.Context, opts *ListOptions) (*GroupList, error) {
-	return doJSON[GroupList](ctx, s.client, &apiCall{method: http.MethodGet, path: "/api/v4/groups", query: opts.values(nil)})
+	return doJSON[GroupList](ctx, s.client, &apiCall{method: http.MethodGet, path: groupsPath, query: opts.values(nil)})
 }
 
 // All iterates over every group, fetching pages as the loop needs them.
@@ -90,7 +87,7 @@ func (s *GroupsService) Get(ctx context.Context, id int64) (*Group, error) {
 	if err := checkID("groupId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[Group](ctx, s.client, &apiCall{method: http.MethodGet, path: groupPath(id, "")})
+	return doJSON[Group](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(groupsPath, id, "")})
 }
 
 // Create creates a group (POST /api/v4/groups) and returns it.
@@ -98,7 +95,7 @@ func (s *GroupsService) Create(ctx context.Context, req *CreateGroupRequest) (*G
 	if err := validate(req); err != nil {
 		return nil, err
 	}
-	return doJSON[Group](ctx, s.client, &apiCall{method: http.MethodPost, path: "/api/v4/groups", jsonBody: req})
+	return doJSON[Group](ctx, s.client, &apiCall{method: http.MethodPost, path: groupsPath, jsonBody: req})
 }
 
 // Update changes a group (PUT /api/v4/groups/{group_id}) and returns it.
@@ -106,7 +103,7 @@ func (s *GroupsService) Update(ctx context.Context, id int64, req *UpdateGroupRe
 	if err := firstError(checkID("groupId", id), validate(req)); err != nil {
 		return nil, err
 	}
-	return doJSON[Group](ctx, s.client, &apiCall{method: http.MethodPut, path: groupPath(id, ""), jsonBody: req})
+	return doJSON[Group](ctx, s.client, &apiCall{method: http.MethodPut, path: idPath(groupsPath, id, ""), jsonBody: req})
 }
 
 // Delete deletes a group (DELETE /api/v4/groups/{group_id}). DRACOON
@@ -116,7 +113,7 @@ func (s *GroupsService) Delete(ctx context.Context, id int64) error {
 	if err := checkID("groupId", id); err != nil {
 		return err
 	}
-	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: groupPath(id, "")}, nil)
+	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: idPath(groupsPath, id, "")}, nil)
 }
 
 // ListUsers returns one page of a group's members
@@ -127,7 +124,7 @@ func (s *GroupsService) ListUsers(ctx context.Context, id int64, opts *ListOptio
 	if err := checkID("groupId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[GroupUserList](ctx, s.client, &apiCall{method: http.MethodGet, path: groupPath(id, "/users"), query: opts.values(nil)})
+	return doJSON[GroupUserList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(groupsPath, id, "/users"), query: opts.values(nil)})
 }
 
 // AllUsers iterates over every user ListUsers selects.
@@ -154,7 +151,7 @@ func (s *GroupsService) changeMembers(ctx context.Context, method string, id int
 	if err := firstError(checkID("groupId", id), checkIDs("ids", userIDs)); err != nil {
 		return nil, err
 	}
-	return doJSON[Group](ctx, s.client, &apiCall{method: method, path: groupPath(id, "/users"), jsonBody: idsRequest{IDs: userIDs}})
+	return doJSON[Group](ctx, s.client, &apiCall{method: method, path: idPath(groupsPath, id, "/users"), jsonBody: idsRequest{IDs: userIDs}})
 }
 
 // Roles returns the roles of a group (GET /api/v4/groups/{group_id}/roles).
@@ -162,7 +159,7 @@ func (s *GroupsService) Roles(ctx context.Context, id int64) (*RoleList, error) 
 	if err := checkID("groupId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[RoleList](ctx, s.client, &apiCall{method: http.MethodGet, path: groupPath(id, "/roles")})
+	return doJSON[RoleList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(groupsPath, id, "/roles")})
 }
 
 // LastAdminRooms returns the rooms in which the group is the last admin
@@ -171,7 +168,7 @@ func (s *GroupsService) LastAdminRooms(ctx context.Context, id int64) ([]LastAdm
 	if err := checkID("groupId", id); err != nil {
 		return nil, err
 	}
-	l, err := doJSON[lastAdminRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: groupPath(id, "/last_admin_rooms")})
+	l, err := doJSON[lastAdminRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(groupsPath, id, "/last_admin_rooms")})
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +185,7 @@ func (s *GroupsService) ListRooms(ctx context.Context, id int64, opts *ListOptio
 	if err := checkID("groupId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[GrantedRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: groupPath(id, "/rooms"), query: opts.values(nil)})
+	return doJSON[GrantedRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(groupsPath, id, "/rooms"), query: opts.values(nil)})
 }
 
 // AllRooms iterates over every room ListRooms selects.

@@ -46,26 +46,26 @@ func loadKeyPairFixture(t *testing.T, v crypto.KeyPairVersion) keyPairFixture {
 func TestUnlockKeyPair(t *testing.T) {
 	fx := loadKeyPairFixture(t, crypto.KeyPairRSA2048)
 	var logs testutil.SyncBuffer
-	f := newUsersFake(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	f := newFakeAPI(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	hits := f.handle("GET /api/v4/user/account/keypair", fakeCall{answer: fx.raw})
 	ctx := context.Background()
 
-	if f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) != nil {
+	if f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) != nil {
 		t.Fatal("a new client holds a key pair")
 	}
 	const wrong = "Not-The-Password-0815"
-	_, err := f.c.Account.UnlockKeyPair(ctx, wrong)
+	_, err := f.client.Account.UnlockKeyPair(ctx, wrong)
 	if !errors.Is(err, ErrWrongEncryptionPassword) || !errors.Is(err, crypto.ErrWrongPassword) {
 		t.Fatalf("wrong password: %v", err)
 	}
 	if errors.Is(err, ErrInvalidRequest) || errors.Is(err, ErrUnauthorized) {
 		t.Errorf("wrong password matches another kind of error: %v", err)
 	}
-	if f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) != nil {
+	if f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) != nil {
 		t.Error("a key pair is kept after a wrong password")
 	}
 
-	kp, err := f.c.Account.UnlockKeyPair(ctx, fx.Password)
+	kp, err := f.client.Account.UnlockKeyPair(ctx, fx.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,17 +76,17 @@ func TestUnlockKeyPair(t *testing.T) {
 	if kp.Version() != crypto.KeyPairRSA2048 || !kp.PublicKey().Equal(want) {
 		t.Errorf("unlocked %v, not the fixture's key pair", kp)
 	}
-	if got := f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA2048); got != kp {
+	if got := f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA2048); got != kp {
 		t.Error("UnlockedKeyPair does not return the unlocked key pair")
 	}
-	if f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA4096) != nil {
+	if f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA4096) != nil {
 		t.Error("a key pair of the other version appeared")
 	}
 	if hits.Load() != 2 {
 		t.Errorf("%d key pair requests, want 2", hits.Load())
 	}
 
-	out := logs.String() + fmtAll(err) + fmtAll(f.c.Account) + fmtAll(kp)
+	out := logs.String() + fmtAll(err) + fmtAll(f.client.Account) + fmtAll(kp)
 	if !strings.Contains(out, "key pair unlocked") || !strings.Contains(out, "/api/v4/user/account/keypair") {
 		t.Errorf("the debug log does not show the unlock:\n%s", out)
 	}
@@ -94,54 +94,54 @@ func TestUnlockKeyPair(t *testing.T) {
 		t.Errorf("a password reached the log or a formatted value:\n%s", out)
 	}
 
-	f.c.Account.ForgetKeyPairs()
-	if f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) != nil {
+	f.client.Account.ForgetKeyPairs()
+	if f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) != nil {
 		t.Error("ForgetKeyPairs kept the key pair")
 	}
 }
 
 func TestUnlockKeyPairVersionAndDelete(t *testing.T) {
 	fx := loadKeyPairFixture(t, crypto.KeyPairRSA4096)
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	f.handle("GET /api/v4/user/account/keypair", fakeCall{query: "version=RSA-4096", answer: fx.raw})
 	f.handle("DELETE /api/v4/user/account/keypair", fakeCall{query: "version=RSA-4096"})
 	ctx := context.Background()
-	kp, err := f.c.Account.UnlockKeyPairVersion(ctx, crypto.KeyPairRSA4096, fx.Password)
+	kp, err := f.client.Account.UnlockKeyPairVersion(ctx, crypto.KeyPairRSA4096, fx.Password)
 	if err != nil || kp.Version() != crypto.KeyPairRSA4096 {
 		t.Fatalf("%v, %v", kp, err)
 	}
-	if f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA4096) != kp {
+	if f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA4096) != kp {
 		t.Fatal("not kept")
 	}
-	if err := f.c.Account.DeleteKeyPair(ctx, crypto.KeyPairRSA4096); err != nil {
+	if err := f.client.Account.DeleteKeyPair(ctx, crypto.KeyPairRSA4096); err != nil {
 		t.Fatal(err)
 	}
-	if f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA4096) != nil {
+	if f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA4096) != nil {
 		t.Error("the deleted key pair is still unlocked in the client")
 	}
 }
 
 func TestUnlockKeyPairConcurrently(t *testing.T) {
 	fx := loadKeyPairFixture(t, crypto.KeyPairRSA2048)
-	f := newUsersFake(t, WithMaxConcurrentRequests(8))
+	f := newFakeAPI(t, WithMaxConcurrentRequests(8))
 	f.handle("GET /api/v4/user/account/keypair", fakeCall{answer: fx.raw})
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Go(func() {
 			if i%2 == 0 {
-				if _, err := f.c.Account.UnlockKeyPair(ctx, fx.Password); err != nil {
+				if _, err := f.client.Account.UnlockKeyPair(ctx, fx.Password); err != nil {
 					t.Error(err)
 				}
 				return
 			}
-			if kp := f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA2048); kp != nil && kp.Version() != crypto.KeyPairRSA2048 {
+			if kp := f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA2048); kp != nil && kp.Version() != crypto.KeyPairRSA2048 {
 				t.Error("torn read")
 			}
 		})
 	}
 	wg.Wait()
-	if f.c.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) == nil {
+	if f.client.Account.UnlockedKeyPair(crypto.KeyPairRSA2048) == nil {
 		t.Error("no key pair after the unlocks")
 	}
 }
@@ -192,7 +192,7 @@ func migrateBody(t *testing.T, prev, next keyPairFixture) string {
 }
 
 // uploadedKeyPair records the key pair POSTed to the fake.
-func uploadedKeyPair(f *usersFake) func() *crypto.UserKeyPairContainer {
+func uploadedKeyPair(f *fakeAPI) func() *crypto.UserKeyPairContainer {
 	var mu sync.Mutex
 	var got *crypto.UserKeyPairContainer
 	f.mux.HandleFunc("POST /api/v4/user/account/keypair", func(w http.ResponseWriter, r *http.Request) {
@@ -217,10 +217,10 @@ func uploadedKeyPair(f *usersFake) func() *crypto.UserKeyPairContainer {
 // version; still 1.3 million PBKDF2 iterations) and checks that what was
 // uploaded opens with the password.
 func TestGenerateKeyPair(t *testing.T) {
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	uploaded := uploadedKeyPair(f)
 	const pw = "Generate-Secret-42"
-	kp, err := f.c.Account.GenerateKeyPair(context.Background(), pw, crypto.KeyPairRSA2048)
+	kp, err := f.client.Account.GenerateKeyPair(context.Background(), pw, crypto.KeyPairRSA2048)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,9 +252,9 @@ func TestGenerateKeyPairDefaultsToRSA4096(t *testing.T) {
 		c := fx.UserKeyPair
 		return &c, nil
 	}
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	uploaded := uploadedKeyPair(f)
-	if _, err := f.c.Account.GenerateKeyPair(context.Background(), fx.Password, ""); err != nil {
+	if _, err := f.client.Account.GenerateKeyPair(context.Background(), fx.Password, ""); err != nil {
 		t.Fatal(err)
 	}
 	if asked != crypto.KeyPairRSA4096 || uploaded() == nil || uploaded().PrivateKeyContainer.Version != crypto.KeyPairRSA4096 {

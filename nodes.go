@@ -599,9 +599,9 @@ type FileVersion struct {
 const fileVersionsPath = nodesPath + "/files/versions"
 
 // ListFileVersions returns one page of the versions of a file, current and
-// deleted, by the file's ReferenceID. It calls GET on
-// /api/v4/nodes/files/versions/{reference_id}, an operation newer than the
-// API 4.26.7 document.
+// deleted, by the file's ReferenceID
+// (GET /api/v4/nodes/files/versions/{reference_id}; newer than the API
+// 4.26.7 document).
 func (s *NodesService) ListFileVersions(ctx context.Context, referenceID int64, opts *ListOptions) (*Page[FileVersion], error) {
 	if err := checkID("reference_id", referenceID); err != nil {
 		return nil, err

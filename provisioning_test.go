@@ -22,7 +22,7 @@ func runProvisioningCases(t *testing.T, cases []opCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newUsersFake(t, WithServiceToken(serviceToken))
+			f := newFakeAPI(t, WithServiceToken(serviceToken))
 			h, hits := f.handler(tc.pattern, tc.call)
 			f.mux.HandleFunc(tc.pattern, func(w http.ResponseWriter, r *http.Request) {
 				if got := r.Header.Get("X-Sds-Service-Token"); got != serviceToken {
@@ -33,11 +33,11 @@ func runProvisioningCases(t *testing.T, cases []opCase) {
 				}
 				h(w, r)
 			})
-			if err := tc.run(t, f.c); err != nil {
+			if err := tc.run(t, f.client); err != nil {
 				t.Fatal(err)
 			}
-			if hits.Load() != 1 || f.calls.Load() != 1 {
-				t.Errorf("%d requests to %s, %d in all; want 1", hits.Load(), tc.pattern, f.calls.Load())
+			if hits.Load() != 1 || f.requests.Load() != 1 {
+				t.Errorf("%d requests to %s, %d in all; want 1", hits.Load(), tc.pattern, f.requests.Load())
 			}
 		})
 	}
@@ -151,9 +151,9 @@ func TestProvisioningIterators(t *testing.T) {
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newUsersFake(t, WithServiceToken(serviceToken))
+			f := newFakeAPI(t, WithServiceToken(serviceToken))
 			offsets := f.servePaged(tc.pattern, 5, nil, func(id int) string { return fmt.Sprintf(tc.item, id) })
-			ids, err := tc.iterate(context.Background(), f.c)
+			ids, err := tc.iterate(context.Background(), f.client)
 			if err != nil || len(ids) != 5 || ids[4] != 5 || len(offsets()) != 3 {
 				t.Errorf("ids %v, offsets %v, %v", ids, offsets(), err)
 			}
@@ -162,10 +162,10 @@ func TestProvisioningIterators(t *testing.T) {
 }
 
 func TestProvisioningAttributesIterator(t *testing.T) {
-	f := newUsersFake(t, WithServiceToken(serviceToken))
+	f := newFakeAPI(t, WithServiceToken(serviceToken))
 	f.servePaged("GET /api/v4/provisioning/customers/5/customerAttributes", 3, nil, func(id int) string { return fmt.Sprintf(`{"key":"k%d","value":"v"}`, id) })
 	var keys []string
-	for kv, err := range f.c.Provisioning.AllCustomerAttributes(context.Background(), 5, &ListOptions{Limit: 2}) {
+	for kv, err := range f.client.Provisioning.AllCustomerAttributes(context.Background(), 5, &ListOptions{Limit: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,11 +177,11 @@ func TestProvisioningAttributesIterator(t *testing.T) {
 }
 
 func TestProvisioningWithoutServiceToken(t *testing.T) {
-	f := newUsersFake(t)
-	_, err := f.c.Provisioning.ListCustomers(context.Background(), nil)
+	f := newFakeAPI(t)
+	_, err := f.client.Provisioning.ListCustomers(context.Background(), nil)
 	var ie *InvalidRequestError
-	if !errors.As(err, &ie) || ie.Field != "X-Sds-Service-Token" || f.calls.Load() != 0 {
-		t.Errorf("got %v after %d requests", err, f.calls.Load())
+	if !errors.As(err, &ie) || ie.Field != "X-Sds-Service-Token" || f.requests.Load() != 0 {
+		t.Errorf("got %v after %d requests", err, f.requests.Load())
 	}
 	if _, err := New("https://d.example", WithServiceToken("")); !errors.Is(err, ErrInvalidRequest) {
 		t.Errorf("empty service token accepted: %v", err)
@@ -189,13 +189,13 @@ func TestProvisioningWithoutServiceToken(t *testing.T) {
 }
 
 func TestProvisioningTokenAndPasswordStayOutOfErrors(t *testing.T) {
-	f := newUsersFake(t, WithServiceToken(serviceToken))
+	f := newFakeAPI(t, WithServiceToken(serviceToken))
 	f.mux.HandleFunc("POST /api/v4/provisioning/customers", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write([]byte(`{"code":400,"message":"Bad Request","debugInfo":"token ` + serviceToken + ` and password First-Admin-Pw1 rejected","errorCode":-10000}`))
 	})
-	_, err := f.c.Provisioning.CreateCustomer(context.Background(), &CreateCustomerRequest{CustomerContractType: ContractPay, QuotaMax: 1, UserMax: 1,
+	_, err := f.client.Provisioning.CreateCustomer(context.Background(), &CreateCustomerRequest{CustomerContractType: ContractPay, QuotaMax: 1, UserMax: 1,
 		FirstAdminUser: FirstAdminUser{FirstName: "A", LastName: "B", AuthData: &CreateUserAuthData{Method: AuthMethodBasic, Password: "First-Admin-Pw1"}, NotifyUser: ptrTo(false)}})
 	if err == nil || containsAny(err.Error(), serviceToken, "First-Admin-Pw1") || !strings.Contains(err.Error(), "rejected") {
 		t.Errorf("error %v", err)

@@ -63,14 +63,14 @@ func TestReportEndpoints(t *testing.T) {
 }
 
 func TestReportIterator(t *testing.T) {
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	var offsets []string
 	f.mux.HandleFunc("GET /reporting/api/reports", func(w http.ResponseWriter, r *http.Request) {
 		offsets = append(offsets, r.URL.Query().Get("offset"))
 		items := map[string]string{"": `[{"id":1},{"id":2}]`, "2": `[{"id":3}]`}[r.URL.Query().Get("offset")]
 		writeRaw(w, `{"pagination":{"offset":0,"limit":2,"total":3},"items":`+items+`}`)
 	})
-	ids, err := collectIDs(f.c.Reports.All(context.Background(), &ListReportsOptions{ListOptions: ListOptions{Limit: 2}}), func(r Report) int64 { return r.ID })
+	ids, err := collectIDs(f.client.Reports.All(context.Background(), &ListReportsOptions{ListOptions: ListOptions{Limit: 2}}), func(r Report) int64 { return r.ID })
 	if err != nil || len(ids) != 3 || ids[2] != 3 || strings.Join(offsets, ",") != ",2" {
 		t.Errorf("ids %v, offsets %q, %v", ids, offsets, err)
 	}
@@ -104,7 +104,7 @@ func TestBrandingEndpoints(t *testing.T) {
 func TestBrandingImages(t *testing.T) {
 	png := []byte("\x89PNG\r\n\x1a\n" + strings.Repeat("x", 100))
 	t.Run("upload", func(t *testing.T) {
-		f := newUsersFake(t)
+		f := newFakeAPI(t)
 		f.mux.HandleFunc("POST /branding/api/v1/branding/files", func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Query().Get("type") != ImageFavIcon || r.Header.Get("Authorization") == "" {
 				t.Errorf("query %q, Authorization set: %v", r.URL.RawQuery, r.Header.Get("Authorization") != "")
@@ -123,13 +123,13 @@ func TestBrandingImages(t *testing.T) {
 			}
 			writeRaw(w, `{"id":11,"createdAt":"2030-01-01T00:00:00Z"}`)
 		})
-		up, err := f.c.Branding.UploadImage(context.Background(), ImageFavIcon, `icon".png`, bytes.NewReader(png))
+		up, err := f.client.Branding.UploadImage(context.Background(), ImageFavIcon, `icon".png`, bytes.NewReader(png))
 		if err != nil || up.ID != 11 {
 			t.Errorf("%+v, %v", up, err)
 		}
 	})
 	t.Run("public image", func(t *testing.T) {
-		f := newUsersFake(t)
+		f := newFakeAPI(t)
 		f.mux.HandleFunc("GET /branding/api/v1/public/branding/files/webLogo/large", func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Authorization") != "" {
 				t.Error("the public image request carries a token")
@@ -137,16 +137,16 @@ func TestBrandingImages(t *testing.T) {
 			w.Header().Set("Content-Type", "image/png")
 			_, _ = w.Write(png)
 		})
-		data, ct, err := f.c.Branding.PublicImage(context.Background(), ImageWebLogo, ImageLarge)
+		data, ct, err := f.client.Branding.PublicImage(context.Background(), ImageWebLogo, ImageLarge)
 		if err != nil || !bytes.Equal(data, png) || ct != "image/png" {
 			t.Errorf("%d bytes, %q, %v", len(data), ct, err)
 		}
 	})
 	t.Run("too large", func(t *testing.T) {
-		f := newUsersFake(t)
-		_, err := f.c.Branding.UploadImage(context.Background(), ImageWebLogo, "big.png", io.LimitReader(zeros{}, maxBrandingImage+1))
-		if !errors.Is(err, ErrInvalidRequest) || f.calls.Load() != 0 {
-			t.Errorf("got %v after %d requests", err, f.calls.Load())
+		f := newFakeAPI(t)
+		_, err := f.client.Branding.UploadImage(context.Background(), ImageWebLogo, "big.png", io.LimitReader(zeros{}, maxBrandingImage+1))
+		if !errors.Is(err, ErrInvalidRequest) || f.requests.Load() != 0 {
+			t.Errorf("got %v after %d requests", err, f.requests.Load())
 		}
 	})
 }

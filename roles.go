@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strconv"
 )
 
 // RolesService lists the fixed roles and grants or revokes them. Granting
@@ -32,14 +31,12 @@ type RoleGroupEntry struct {
 // RoleGroupList is one page of a role's groups.
 type RoleGroupList = Page[RoleGroupEntry]
 
-// rolePath returns /api/v4/roles/{id} followed by suffix.
-func rolePath(id int64, suffix string) string {
-	return "/api/v4/roles/" + strconv.FormatInt(id, 10) + suffix
-}
+// rolesPath is the common prefix of the role endpoints.
+const rolesPath = "/api/v4/roles"
 
 // List returns every role with its rights (GET /api/v4/roles).
 func (s *RolesService) List(ctx context.Context) (*RoleList, error) {
-	return doJSON[RoleList](ctx, s.client, &apiCall{method: http.MethodGet, path: "/api/v4/roles"})
+	return doJSON[RoleList](ctx, s.client, &apiCall{method: http.MethodGet, path: rolesPath})
 }
 
 // ListUsers returns one page of the users holding a role
@@ -50,7 +47,7 @@ func (s *RolesService) ListUsers(ctx context.Context, roleID int64, opts *ListOp
 	if err := checkID("roleId", roleID); err != nil {
 		return nil, err
 	}
-	return doJSON[RoleUserList](ctx, s.client, &apiCall{method: http.MethodGet, path: rolePath(roleID, "/users"), query: opts.values(nil)})
+	return doJSON[RoleUserList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(rolesPath, roleID, "/users"), query: opts.values(nil)})
 }
 
 // AllUsers iterates over every user ListUsers selects.
@@ -79,7 +76,7 @@ func (s *RolesService) ListGroups(ctx context.Context, roleID int64, opts *ListO
 	if err := checkID("roleId", roleID); err != nil {
 		return nil, err
 	}
-	return doJSON[RoleGroupList](ctx, s.client, &apiCall{method: http.MethodGet, path: rolePath(roleID, "/groups"), query: opts.values(nil)})
+	return doJSON[RoleGroupList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(rolesPath, roleID, "/groups"), query: opts.values(nil)})
 }
 
 // AllGroups iterates over every group ListGroups selects.
@@ -106,5 +103,5 @@ func changeRole[T any](ctx context.Context, s *RolesService, method string, role
 	if err := firstError(checkID("roleId", roleID), checkIDs("ids", ids)); err != nil {
 		return nil, err
 	}
-	return doJSON[Page[T]](ctx, s.client, &apiCall{method: method, path: rolePath(roleID, suffix), jsonBody: idsRequest{IDs: ids}})
+	return doJSON[Page[T]](ctx, s.client, &apiCall{method: method, path: idPath(rolesPath, roleID, suffix), jsonBody: idsRequest{IDs: ids}})
 }

@@ -559,9 +559,9 @@ func (r *RoomPoliciesRequest) Validate() error {
 	return nil
 }
 
-// Policies returns a room's policies. It calls GET on
-// /api/v4/nodes/rooms/{room_id}/policies, an operation newer than the API
-// 4.26.7 document.
+// Policies returns a room's policies
+// (GET /api/v4/nodes/rooms/{room_id}/policies; newer than the API 4.26.7
+// document).
 func (s *RoomsService) Policies(ctx context.Context, roomID int64) (*RoomPolicies, error) {
 	if err := checkID("room_id", roomID); err != nil {
 		return nil, err
@@ -569,9 +569,9 @@ func (s *RoomsService) Policies(ctx context.Context, roomID int64) (*RoomPolicie
 	return doJSON[RoomPolicies](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(roomsPath, roomID, "/policies")})
 }
 
-// SetPolicies changes a room's policies. It calls PUT on
-// /api/v4/nodes/rooms/{room_id}/policies, an operation newer than the API
-// 4.26.7 document.
+// SetPolicies changes a room's policies
+// (PUT /api/v4/nodes/rooms/{room_id}/policies; newer than the API 4.26.7
+// document).
 func (s *RoomsService) SetPolicies(ctx context.Context, roomID int64, req *RoomPoliciesRequest) error {
 	if err := checkID("room_id", roomID); err != nil {
 		return err

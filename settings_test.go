@@ -107,10 +107,10 @@ func TestWebhookEndpoints(t *testing.T) {
 }
 
 func TestWebhookSecretStaysOutOfErrors(t *testing.T) {
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	f.handle("POST /api/v4/settings/webhooks", fakeCall{status: 400, body: `{"name":"h","eventTypeNames":["x"],"url":"https://h.example","secret":"hook-secret-42"}`,
 		answer: `{"code":400,"message":"Bad Request","debugInfo":"secret hook-secret-42 is too weak","errorCode":-80000}`})
-	_, err := f.c.Webhooks.Create(context.Background(), &CreateWebhookRequest{Name: "h", EventTypeNames: []string{"x"}, URL: "https://h.example", Secret: "hook-secret-42"})
+	_, err := f.client.Webhooks.Create(context.Background(), &CreateWebhookRequest{Name: "h", EventTypeNames: []string{"x"}, URL: "https://h.example", Secret: "hook-secret-42"})
 	if err == nil || strings.Contains(err.Error(), "hook-secret-42") || !strings.Contains(err.Error(), "too weak") {
 		t.Errorf("error %v", err)
 	}

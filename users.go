@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/dracoon-go/dracoon/crypto"
@@ -313,10 +312,8 @@ type ListUsersOptions struct {
 	IncludeAttributes bool
 }
 
-// userPath returns /api/v4/users/{id} followed by suffix.
-func userPath(id int64, suffix string) string {
-	return "/api/v4/users/" + strconv.FormatInt(id, 10) + suffix
-}
+// usersPath is the common prefix of the user endpoints.
+const usersPath = "/api/v4/users"
 
 // List returns one page of users (GET /api/v4/users).
 func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) (*UserList, error) {
@@ -327,7 +324,7 @@ func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) (*UserL
 			q.Set("include_attributes", "true")
 		}
 	}
-	return doJSON[UserList](ctx, s.client, &apiCall{method: http.MethodGet, path: "/api/v4/users", query: q})
+	return doJSON[UserList](ctx, s.client, &apiCall{method: http.MethodGet, path: usersPath, query: q})
 }
 
 // All iterates over every user, fetching pages as the loop needs them.
@@ -348,7 +345,7 @@ func (s *UsersService) Get(ctx context.Context, id int64) (*User, error) {
 	if err := checkID("userId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodGet, path: userPath(id, "")})
+	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(usersPath, id, "")})
 }
 
 // Create creates a user (POST /api/v4/users) and returns it. The initial
@@ -357,7 +354,7 @@ func (s *UsersService) Create(ctx context.Context, req *CreateUserRequest) (*Use
 	if err := validate(req); err != nil {
 		return nil, err
 	}
-	call := &apiCall{method: http.MethodPost, path: "/api/v4/users", jsonBody: req}
+	call := &apiCall{method: http.MethodPost, path: usersPath, jsonBody: req}
 	if req.AuthData.Password != "" {
 		call.secrets = []string{req.AuthData.Password}
 	}
@@ -369,7 +366,7 @@ func (s *UsersService) Update(ctx context.Context, id int64, req *UpdateUserRequ
 	if err := firstError(checkID("userId", id), validate(req)); err != nil {
 		return nil, err
 	}
-	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodPut, path: userPath(id, ""), jsonBody: req})
+	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodPut, path: idPath(usersPath, id, ""), jsonBody: req})
 }
 
 // Delete deletes a user (DELETE /api/v4/users/{user_id}). DRACOON refuses
@@ -378,7 +375,7 @@ func (s *UsersService) Delete(ctx context.Context, id int64) error {
 	if err := checkID("userId", id); err != nil {
 		return err
 	}
-	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: userPath(id, "")}, nil)
+	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: idPath(usersPath, id, "")}, nil)
 }
 
 // ListGroups returns one page of the groups of a user
@@ -389,7 +386,7 @@ func (s *UsersService) ListGroups(ctx context.Context, id int64, opts *ListOptio
 	if err := checkID("userId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[UserGroupList](ctx, s.client, &apiCall{method: http.MethodGet, path: userPath(id, "/groups"), query: opts.values(nil)})
+	return doJSON[UserGroupList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(usersPath, id, "/groups"), query: opts.values(nil)})
 }
 
 // AllGroups iterates over every group ListGroups selects.
@@ -404,7 +401,7 @@ func (s *UsersService) Roles(ctx context.Context, id int64) (*RoleList, error) {
 	if err := checkID("userId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[RoleList](ctx, s.client, &apiCall{method: http.MethodGet, path: userPath(id, "/roles")})
+	return doJSON[RoleList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(usersPath, id, "/roles")})
 }
 
 // LastAdminRooms returns the rooms in which the user is the last admin
@@ -413,7 +410,7 @@ func (s *UsersService) LastAdminRooms(ctx context.Context, id int64) ([]LastAdmi
 	if err := checkID("userId", id); err != nil {
 		return nil, err
 	}
-	l, err := doJSON[lastAdminRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: userPath(id, "/last_admin_rooms")})
+	l, err := doJSON[lastAdminRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(usersPath, id, "/last_admin_rooms")})
 	if err != nil {
 		return nil, err
 	}
@@ -430,7 +427,7 @@ func (s *UsersService) ListRooms(ctx context.Context, id int64, opts *ListOption
 	if err := checkID("userId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[GrantedRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: userPath(id, "/rooms"), query: opts.values(nil)})
+	return doJSON[GrantedRoomList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(usersPath, id, "/rooms"), query: opts.values(nil)})
 }
 
 // AllRooms iterates over every room ListRooms selects.
@@ -449,7 +446,7 @@ func (s *UsersService) ListAttributes(ctx context.Context, id int64, opts *ListO
 	if err := checkID("userId", id); err != nil {
 		return nil, err
 	}
-	return doJSON[AttributeList](ctx, s.client, &apiCall{method: http.MethodGet, path: userPath(id, "/userAttributes"), query: opts.values(nil)})
+	return doJSON[AttributeList](ctx, s.client, &apiCall{method: http.MethodGet, path: idPath(usersPath, id, "/userAttributes"), query: opts.values(nil)})
 }
 
 // AllAttributes iterates over every custom attribute of a user.
@@ -466,7 +463,7 @@ func (s *UsersService) UpdateAttributes(ctx context.Context, id int64, req *Attr
 	if err := firstError(checkID("userId", id), validate(req)); err != nil {
 		return nil, err
 	}
-	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodPut, path: userPath(id, "/userAttributes"), jsonBody: req})
+	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodPut, path: idPath(usersPath, id, "/userAttributes"), jsonBody: req})
 }
 
 // SetAttributes replaces all custom attributes of a user with those of
@@ -475,7 +472,7 @@ func (s *UsersService) SetAttributes(ctx context.Context, id int64, req *Attribu
 	if err := firstError(checkID("userId", id), validate(req)); err != nil {
 		return nil, err
 	}
-	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodPost, path: userPath(id, "/userAttributes"), jsonBody: req})
+	return doJSON[User](ctx, s.client, &apiCall{method: http.MethodPost, path: idPath(usersPath, id, "/userAttributes"), jsonBody: req})
 }
 
 // DeleteAttribute removes one custom attribute of a user
@@ -484,5 +481,5 @@ func (s *UsersService) DeleteAttribute(ctx context.Context, id int64, key string
 	if err := firstError(checkID("userId", id), checkAttributeKey(key)); err != nil {
 		return err
 	}
-	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: userPath(id, "/userAttributes/"+key)}, nil)
+	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: idPath(usersPath, id, "/userAttributes/"+key)}, nil)
 }

@@ -223,14 +223,14 @@ func TestUsersRefuseInvalidRequests(t *testing.T) {
 }
 
 func TestCreateUserRequestPasswordStaysSecret(t *testing.T) {
-	f := newUsersFake(t)
+	f := newFakeAPI(t)
 	const pw = "Initial-Secret-7"
 	f.handle("POST /api/v4/users", fakeCall{status: 400,
 		body:   `{"firstName":"A","lastName":"B","userName":"a@example.com","email":"a@example.com","authData":{"method":"basic","password":"Initial-Secret-7"}}`,
 		answer: `{"code":400,"message":"Bad Request","debugInfo":"password Initial-Secret-7 too weak","errorCode":-10002}`})
 	req := NewLocalUser("A", "B", "a@example.com")
 	req.AuthData.Password = pw
-	_, err := f.c.Users.Create(context.Background(), req)
+	_, err := f.client.Users.Create(context.Background(), req)
 	if err == nil || strings.Contains(err.Error(), pw) {
 		t.Fatalf("error %v (must exist and not repeat the password)", err)
 	}

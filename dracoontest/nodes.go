@@ -41,11 +41,6 @@ func (s *Server) CreateFolder(parentID int64, name string) (int64, error) {
 	return s.emu.CreateFolder(emulator.FolderSpec{ParentID: parentID, Name: name})
 }
 
-// AddGroup creates a group with the given members and returns its id.
-func (s *Server) AddGroup(name string, memberIDs ...int64) (int64, error) {
-	return s.emu.AddGroup(name, memberIDs...)
-}
-
 // AddGroupMember adds a user to a group.
 func (s *Server) AddGroupMember(groupID, userID int64) error {
 	return s.emu.AddGroupMember(groupID, userID)

@@ -16,12 +16,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/dracoon-go/dracoon"
+	"github.com/dracoon-go/dracoon/examples/internal/exampleenv"
 )
 
 func main() {
@@ -33,24 +32,8 @@ func main() {
 
 // run does the work with settings from getenv, writing to w.
 func run(ctx context.Context, getenv func(string) string, w io.Writer) error {
-	opts := []dracoon.Option{}
-	if id := getenv("DRACOON_CLIENT_ID"); id != "" {
-		opts = append(opts, dracoon.WithClientID(id), dracoon.WithClientSecret(getenv("DRACOON_CLIENT_SECRET")))
-	}
-	client, err := dracoon.New(getenv("DRACOON_URL"), opts...)
+	client, err := exampleenv.Connect(ctx, getenv)
 	if err != nil {
-		return err
-	}
-	var flow dracoon.AuthFlow
-	switch {
-	case getenv("DRACOON_REFRESH_TOKEN") != "":
-		flow = dracoon.RefreshTokenFlow(getenv("DRACOON_REFRESH_TOKEN"))
-	case getenv("DRACOON_USERNAME") != "":
-		flow = dracoon.PasswordFlow(getenv("DRACOON_USERNAME"), getenv("DRACOON_PASSWORD"))
-	default:
-		return errors.New("set DRACOON_USERNAME and DRACOON_PASSWORD, or DRACOON_REFRESH_TOKEN")
-	}
-	if err := client.Connect(ctx, flow); err != nil {
 		return err
 	}
 	defer client.Logout(ctx, false) //nolint:errcheck // keep the refresh token usable

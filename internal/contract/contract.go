@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -64,11 +65,71 @@ var Allowlist = struct {
 	// without any Content-Type; api-flows §2). Such bodies are not checked
 	// against the multipart schema.
 	RawChunkBodies []string
+	// NullForOptional: a request body may carry null for a property that
+	// is not required. The document marks no request property nullable,
+	// but DRACOON (Spring and Jackson) reads null as "not given", and the
+	// Python client sends null for every unset field of a file update and
+	// for the expiration of upload shares. Such members are dropped before
+	// a request is validated; null for a required property still fails
+	// (it then is missing).
+	NullForOptional bool
+	// ZonelessDateTime: a request date-time without a zone offset
+	// ("2030-01-03T00:00:00") counts as UTC. The document's date-time
+	// format requires the offset, but DRACOON accepts such values, and
+	// the Java SDK and the Python client send them (upload and file
+	// timestamps). Other malformed date-times still fail.
+	ZonelessDateTime bool
 }{
 	NotAcceptableAsJSON:       true,
 	ArrayEnumOnItems:          true,
 	UndocumentedErrorStatuses: []int{405, 429, 500, 502, 503, 504},
 	RawChunkBodies:            []string{"POST /v4/uploads/{token}", "POST /v4/nodes/files/uploads/{upload_id}"},
+	NullForOptional:           true,
+	ZonelessDateTime:          true,
+}
+
+// zonelessDateTime matches a date-time without a zone offset.
+var zonelessDateTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$`)
+
+// tolerateRequest applies the request entries of Allowlist to a JSON
+// body: null members of objects are dropped (NullForOptional) and
+// zone-less date-times get a "Z" (ZonelessDateTime). Anything that is not
+// JSON is returned unchanged.
+func tolerateRequest(body []byte) []byte {
+	if !Allowlist.NullForOptional && !Allowlist.ZonelessDateTime {
+		return body
+	}
+	var v any
+	if len(body) == 0 || json.Unmarshal(body, &v) != nil {
+		return body
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, m := range x {
+				if m == nil && Allowlist.NullForOptional {
+					delete(x, k)
+					continue
+				}
+				x[k] = walk(m)
+			}
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		case string:
+			if Allowlist.ZonelessDateTime && zonelessDateTime.MatchString(x) {
+				return x + "Z"
+			}
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(v))
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // spec is the loaded contract, shared by every middleware in the process.
@@ -420,7 +481,9 @@ func (s *spec) validateRequest(r *http.Request, body []byte) (op *openapi3.Opera
 		route.Server = s.doc.Servers[0]
 	}
 	req := r.Clone(context.Background())
+	body = tolerateRequest(body)
 	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = int64(len(body))
 	in = &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: params,

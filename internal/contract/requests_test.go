@@ -71,3 +71,31 @@ func TestRequestMiddlewareChecksOnlyRequests(t *testing.T) {
 		})
 	}
 }
+
+// TestToleratedRequestDeviations: null for optional properties and
+// zone-less date-times pass (Allowlist.NullForOptional and
+// ZonelessDateTime); null for a required property and a malformed
+// date-time still fail; the handler sees the body as sent.
+func TestToleratedRequestDeviations(t *testing.T) {
+	for _, c := range []struct {
+		name, method, path, body string
+		ok                       bool
+	}{
+		{"nulls of a file update", "PUT", "/api/v4/nodes/files/7",
+			`{"name":"b.txt","classification":null,"notes":null,"expiration":null,"timestampCreation":null,"timestampModification":null}`, true},
+		{"zone-less timestamp", "PUT", "/api/v4/nodes/files/7", `{"timestampModification":"2030-01-03T00:00:00"}`, true},
+		{"zone-less timestamp with fraction", "POST", "/api/v4/nodes/folders", `{"parentId":1,"name":"x","timestampCreation":"2030-01-03T00:00:00.123"}`, true},
+		{"null for a required property", "POST", "/api/v4/nodes/folders", `{"parentId":null,"name":"x"}`, false},
+		{"malformed date-time", "PUT", "/api/v4/nodes/files/7", `{"timestampModification":"2030-01-03 00:00"}`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := sendThroughRequestMiddleware(t, c.method, c.path, c.body)
+			if c.ok && got != "" {
+				t.Errorf("reported: %s", got)
+			}
+			if !c.ok && !strings.Contains(got, "request breaks the document") {
+				t.Errorf("not reported: %q", got)
+			}
+		})
+	}
+}

@@ -81,12 +81,11 @@ func TestFoldersAndFiles(t *testing.T) {
 }
 
 // TestUpdateFileAcceptsNulls: the Python client sends null for every unset
-// field of a file update, and DRACOON treats null as "unchanged". The
-// 4.26.7 document declares the fields not nullable, so this exchange runs
-// without the contract middleware (it would flag the accepted request).
+// field of a file update, and DRACOON treats null as "unchanged" (the
+// contract tolerates it: contract.Allowlist.NullForOptional).
 func TestUpdateFileAcceptsNulls(t *testing.T) {
 	t.Parallel()
-	srv := dracoontest.NewServer(t)
+	srv := newServer(t)
 	tk := login(t, srv).Access
 	room := mustRoom(t, srv, "Room", nil)
 	file, err := srv.CreateFile(room, "a.txt", []byte("x"), &dracoontest.FileOptions{Notes: "keep", Classification: 3})

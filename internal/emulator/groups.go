@@ -368,6 +368,9 @@ func (e *Emulator) changeMembers(g *group, ids []int64, add bool, by int64) *api
 	if err := e.st.guard(change, func() { g.members = saved }); err != nil {
 		return err
 	}
+	for _, id := range ids {
+		e.st.resetPending(g.id, id)
+	}
 	g.updatedAt, g.updatedBy = e.clock.now(), by
 	return nil
 }

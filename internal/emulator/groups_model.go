@@ -5,8 +5,6 @@ import "time"
 // group is a user group. Its members gain the permissions the group holds
 // on rooms (node.groupPerms). Handlers for /groups live in groups.go; the
 // model sits here because rooms and users both depend on it.
-//
-//lint:ignore U1000 used by the emulator's /groups and /users handlers (issue 7), which land concurrently; remove once they do
 type group struct {
 	id        int64
 	name      string
@@ -22,8 +20,6 @@ type group struct {
 }
 
 // groupIDsOf returns the ids of the groups uid belongs to.
-//
-//lint:ignore U1000 used by the emulator's /groups and /users handlers (issue 7), which land concurrently; remove once they do
 func (st *state) groupIDsOf(uid int64) []int64 {
 	var ids []int64
 	for id, g := range st.groups {

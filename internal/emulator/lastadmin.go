@@ -19,18 +19,29 @@ func needsAdmin(n *node) bool {
 }
 
 // roomHasAdmin reports whether n keeps a non-expiring admin when user
-// skipUser and group skipGroup (0 = none) are left out: a user with a
-// direct manage grant, or a group with manage that has a member.
+// skipUser and group skipGroup (0 = none) are left out (see hasAdmin).
 func (st *state) roomHasAdmin(n *node, skipUser, skipGroup int64) bool {
-	for uid, p := range n.userPerms {
+	return st.hasAdmin(n.userPerms, n.groupPerms, skipUser, skipGroup)
+}
+
+// hasAdmin reports whether the grants keep a non-expiring admin when user
+// skipUser and group skipGroup (0 = none) are left out: a user with a
+// manage grant, or a group with manage (with a member other than skipUser
+// while adminGroupNeedsMember holds). It is the one last-admin check, for
+// grants, room configuration and the deletion of users and groups.
+func (st *state) hasAdmin(users, groups map[int64]perms, skipUser, skipGroup int64) bool {
+	for uid, p := range users {
 		if u := st.users[uid]; u != nil && uid != skipUser && p.Manage && u.expireAt.IsZero() {
 			return true
 		}
 	}
-	for gid, p := range n.groupPerms {
+	for gid, p := range groups {
 		g := st.groups[gid]
 		if g == nil || gid == skipGroup || !p.Manage || !g.expireAt.IsZero() {
 			continue
+		}
+		if !adminGroupNeedsMember {
+			return true
 		}
 		for m := range g.members {
 			if m != skipUser && st.users[m] != nil {
@@ -111,6 +122,22 @@ func (st *state) lastAdminRoomsOfUser(u *user) []lastAdminUserRoomJSON {
 		out = append(out, item)
 	}
 	return out
+}
+
+// LastAdminRooms returns the ids of the rooms where user uid is the last
+// admin, for tests and seeding scripts.
+func (e *Emulator) LastAdminRooms(uid int64) []int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := e.st.users[uid]
+	if u == nil {
+		return nil
+	}
+	var ids []int64
+	for _, r := range e.st.lastAdminRoomsOfUser(u) {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 func (e *Emulator) handleUserLastAdminRooms(w http.ResponseWriter, r *http.Request) {

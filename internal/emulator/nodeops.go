@@ -58,8 +58,7 @@ func (st *state) canDelete(n *node, uid int64) bool {
 		return st.permissions(n, uid).Delete
 	}
 	if n.parentID == 0 {
-		u := st.users[uid]
-		return roomManagerDeletesTopLevelRooms && u != nil && u.hasRole(roleRoomManager)
+		return roomManagerDeletesTopLevelRooms && st.hasRole(uid, roleRoomManager)
 	}
 	return st.permissions(st.nodes[n.parentID], uid).Delete
 }
@@ -179,9 +178,16 @@ type transferRequest struct {
 
 // conflictNodeJSON names a node that blocks a copy, move or restore.
 type conflictNodeJSON struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
-	Type string `json:"type"`
+	NodeID       int64  `json:"nodeId"`
+	Name         string `json:"name"`
+	ErrorCode    int    `json:"errorCode"`
+	ErrorMessage string `json:"errorMessage"`
+}
+
+// conflictOf is the entry for the incoming node id (a source node or a
+// deleted node) that cannot take name in the target.
+func conflictOf(id int64, name string) conflictNodeJSON {
+	return conflictNodeJSON{NodeID: id, Name: name, ErrorCode: errNodeExists.errorCode, ErrorMessage: errNodeExists.debugInfo}
 }
 
 // conflictErrorJSON is ErrorResponse plus the clashing nodes (see
@@ -194,17 +200,14 @@ type conflictErrorJSON struct {
 }
 
 // writeConflict answers a "fail" conflict, with details when configured.
-func writeConflict(w http.ResponseWriter, clashes []*node) {
+func writeConflict(w http.ResponseWriter, clashes []conflictNodeJSON) {
 	if !conflictDetailsInError {
 		writeError(w, errNodeExists)
 		return
 	}
 	code := errNodeExists.errorCode
 	body := conflictErrorJSON{errorBody: errorBody{Code: errNodeExists.status, Message: http.StatusText(errNodeExists.status), DebugInfo: errNodeExists.debugInfo, ErrorCode: &code}}
-	body.ErrorInfos.ConflictNodes = []conflictNodeJSON{}
-	for _, c := range clashes {
-		body.ErrorInfos.ConflictNodes = append(body.ErrorInfos.ConflictNodes, conflictNodeJSON{ID: c.id, Name: c.name, Type: c.typ})
-	}
+	body.ErrorInfos.ConflictNodes = append([]conflictNodeJSON{}, clashes...)
 	writeJSON(w, errNodeExists.status, body)
 }
 
@@ -306,7 +309,7 @@ func (e *Emulator) transfer(w http.ResponseWriter, r *http.Request, move bool) {
 	}
 	// Validate every item and find "fail" conflicts before changing
 	// anything.
-	var clashes []*node
+	var clashes []conflictNodeJSON
 	claimed := batchNames{}
 	byID := map[int64]*node{}
 	for _, s := range sources {
@@ -341,7 +344,7 @@ func (e *Emulator) transfer(w http.ResponseWriter, r *http.Request, move bool) {
 		}
 		_, clash, err := st.place(target.id, name, s.typ, strategy, self)
 		if clash != nil {
-			clashes = append(clashes, clash)
+			clashes = append(clashes, conflictOf(s.id, name))
 			continue
 		}
 		if err != nil {
@@ -350,7 +353,7 @@ func (e *Emulator) transfer(w http.ResponseWriter, r *http.Request, move bool) {
 		}
 		if !claimed.claim(target.id, name) && strategy == resolveFail {
 			// Two items of this request would take one name.
-			writeConflict(w, clashes)
+			writeConflict(w, append(clashes, conflictOf(s.id, name)))
 			return
 		}
 	}

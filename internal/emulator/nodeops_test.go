@@ -99,15 +99,17 @@ func TestCopyMoveConflicts(t *testing.T) {
 	}
 	all := fmt.Sprintf(`"items":[{"id":%d},{"id":%d},{"id":%d}]`, a, readme, dir)
 
-	// fail: 409 -41001 naming every clashing target node; nothing changes.
+	// fail: 409 -41001 naming every clashing source node; nothing changes.
 	r := copyTo(dst, `{`+all+`,"resolutionStrategy":"fail"}`)
 	wantError(t, r, 409, -41001)
 	var clash []string
+	var clashIDs []int64
 	for _, c := range r.json(t)["errorInfos"].(map[string]any)["conflictNodes"].([]any) {
 		clash = append(clash, c.(map[string]any)["name"].(string))
+		clashIDs = append(clashIDs, id(c.(map[string]any), "nodeId"))
 	}
-	if !slices.Equal(clash, []string{"a.pdf", "README", "V1.0"}) {
-		t.Errorf("conflict nodes %v", clash)
+	if !slices.Equal(clash, []string{"a.pdf", "README", "v1.0"}) || !slices.Equal(clashIDs, []int64{a, readme, dir}) {
+		t.Errorf("conflict nodes %v %v", clash, clashIDs)
 	}
 	if n := total(ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/nodes?parent_id=%d", dst), ""), 200)); n != 3 {
 		t.Errorf("failed copy changed the target: %d children", n)

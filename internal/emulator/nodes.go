@@ -537,8 +537,7 @@ func (e *Emulator) handleListNodes(w http.ResponseWriter, r *http.Request) {
 	uid := callerID(r)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u := e.st.users[uid]
-	rmView := roomManager && u != nil && u.hasRole(roleRoomManager)
+	rmView := roomManager && e.st.hasRole(uid, roleRoomManager)
 	if parentID != 0 {
 		p := e.st.nodes[parentID]
 		if p == nil || !e.st.visible(p, uid, rmView) {
@@ -628,7 +627,7 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 	var parent *node
 	if req.ParentID != nil && *req.ParentID != 0 {
 		parent = st.nodes[*req.ParentID]
-		if parent == nil || !st.visible(parent, uid, caller.hasRole(roleRoomManager)) {
+		if parent == nil || !st.visible(parent, uid, st.hasRole(uid, roleRoomManager)) {
 			return nil, errContainerNotFound
 		}
 		if parent.typ != typeRoom {
@@ -637,7 +636,7 @@ func (e *Emulator) createRoom(uid int64, req *createRoomRequest) (*node, *apiErr
 		if !st.permissions(parent, uid).Manage {
 			return nil, errForbidden
 		}
-	} else if !caller.hasRole(roleRoomManager) {
+	} else if !st.hasRole(uid, roleRoomManager) {
 		return nil, errForbidden
 	}
 	if err := validateNodeName(req.Name); err != nil {

@@ -437,7 +437,7 @@ func (e *Emulator) handleRestore(w http.ResponseWriter, r *http.Request) {
 		target *node
 	}
 	var jobs []job
-	var clashes []*node
+	var clashes []conflictNodeJSON
 	claimed := batchNames{}
 	for _, id := range req.DeletedNodeIDs {
 		d, err := e.lookupDeleted(id, uid, canRestoreBin)
@@ -466,13 +466,13 @@ func (e *Emulator) handleRestore(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if _, clash, err := st.place(target.id, d.n.name, d.n.typ, strategy, nil); clash != nil {
-			clashes = append(clashes, clash)
+			clashes = append(clashes, conflictOf(id, d.n.name))
 		} else if err != nil {
 			writeError(w, err)
 			return
 		} else if !claimed.claim(target.id, d.n.name) && strategy == resolveFail {
 			// Two versions of one name restored into one parent.
-			writeConflict(w, clashes)
+			writeConflict(w, append(clashes, conflictOf(id, d.n.name)))
 			return
 		}
 		jobs = append(jobs, job{d, target})

@@ -54,12 +54,7 @@ func TestReplayJavaSDKNodeExchanges(t *testing.T) {
 		replayed++
 		t.Run(scenario+"/"+filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
-			var srv *dracoontest.Server
-			if _, skip := zonelessTimes[scenario]; skip {
-				srv = dracoontest.NewServer(t)
-			} else {
-				srv = newServer(t)
-			}
+			srv := newServer(t)
 			seedRecordedTree(t, srv, scenario)
 			tk := login(t, srv).Access
 			hdr := []string{"Authorization: Bearer " + tk}
@@ -84,12 +79,6 @@ func TestReplayJavaSDKNodeExchanges(t *testing.T) {
 	}
 }
 
-// zonelessTimes are scenarios whose requests carry date-times without a
-// zone ("2030-01-03T00:00:00"), which DRACOON accepts (as UTC) but the
-// 4.26.7 document's date-time format does not: they run without the
-// contract middleware, which would flag the accepted request.
-var zonelessTimes = map[string]bool{"update_file": true}
-
 // seedRecordedTree builds the ids the recordings address: room 1;
 // folders 2–5 (room 2 for the room scenarios, file 4 for the file
 // update); files 6–10, 10 a favorite.
@@ -110,7 +99,7 @@ func seedRecordedTree(t *testing.T, srv *dracoontest.Server, scenario string) {
 			mustFolder(t, srv, room, name)
 		}
 	}
-	if _, err := srv.AddGroup("group-1", srv.AdminID); err != nil {
+	if _, err := srv.CreateGroup("group-1", []int64{srv.AdminID}); err != nil {
 		t.Fatal(err)
 	}
 	tk := login(t, srv).Access

@@ -43,6 +43,12 @@ func (st *state) effectiveRoles(uid int64) []int {
 	return slices.Compact(roles)
 }
 
+// hasRole reports whether uid holds role directly or through a group. Every
+// role check of the node and room endpoints goes through it.
+func (st *state) hasRole(uid int64, role int) bool {
+	return slices.Contains(st.effectiveRoles(uid), role)
+}
+
 // hasRight reports whether uid holds right through any effective role.
 func (st *state) hasRight(uid int64, right string) bool {
 	for _, role := range st.effectiveRoles(uid) {

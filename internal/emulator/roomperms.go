@@ -66,20 +66,16 @@ func (st *state) grantGroup(n *node, gid int64, p perms, acceptance string) {
 	}
 }
 
-// hasAdmin reports whether the grants keep a non-expiring admin: a user
-// or group with manage that exists and does not expire.
-func (st *state) hasAdmin(users, groups map[int64]perms) bool {
-	for id, p := range users {
-		if u := st.users[id]; p.Manage && u != nil && u.expireAt.IsZero() {
-			return true
+// resetPending forgets the acceptance state of member uid of group gid in
+// every room that admits the group's new members only after acceptance:
+// a user who joins the group waits there (WAITING) until a room
+// administrator decides; one who leaves keeps no state.
+func (st *state) resetPending(gid, uid int64) {
+	for _, n := range st.nodes {
+		if n.groupAcceptance[gid] == "pending" {
+			delete(n.memberState[gid], uid)
 		}
 	}
-	for id, p := range groups {
-		if g := st.groups[id]; p.Manage && g != nil && g.expireAt.IsZero() {
-			return true
-		}
-	}
-	return false
 }
 
 // validPerms applies the permission-set rule (see permissionsNeedRead).
@@ -277,7 +273,7 @@ func setGrants(grants map[int64]perms, items []roomGrantItem) map[int64]perms {
 
 // commitGrants stores new grants after the last-admin rule.
 func (e *Emulator) commitGrants(n *node, users, groups map[int64]perms, uid int64) *apiError {
-	if !n.inheritPermissions && !e.st.hasAdmin(users, groups) {
+	if !n.inheritPermissions && !e.st.hasAdmin(users, groups, 0, 0) {
 		return errNeedAdmin
 	}
 	n.userPerms = users
@@ -664,36 +660,4 @@ func (e *Emulator) handlePendingUpdate(w http.ResponseWriter, r *http.Request) {
 		st.touch(n, uid, now)
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// lastAdminRooms returns the rooms where uid is the only non-expiring
-// admin (by a direct grant; rooms that inherit permissions need none), for
-// the users' last_admin_rooms endpoints and for refusing to delete such a
-// user (-40006).
-func (st *state) lastAdminRooms(uid int64) []*node {
-	var out []*node
-	for _, n := range st.nodes {
-		if n.typ != typeRoom || n.inheritPermissions || !n.userPerms[uid].Manage {
-			continue
-		}
-		others := cloneGrants(n.userPerms)
-		delete(others, uid)
-		if !st.hasAdmin(others, n.groupPerms) {
-			out = append(out, n)
-		}
-	}
-	slices.SortFunc(out, func(a, b *node) int { return cmp.Compare(a.id, b.id) })
-	return out
-}
-
-// LastAdminRooms returns the ids of the rooms where user uid is the last
-// admin, for tests and seeding scripts.
-func (e *Emulator) LastAdminRooms(uid int64) []int64 {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var ids []int64
-	for _, n := range e.st.lastAdminRooms(uid) {
-		ids = append(ids, n.id)
-	}
-	return ids
 }

@@ -64,7 +64,7 @@ func TestMultiUserPermissions(t *testing.T) {
 
 	// Group grant: the member of the group gets in; the direct grant is
 	// separate (revoking it does not remove the group's).
-	gid, err := srv.AddGroup("Readers", viaGroup.id, member.id)
+	gid, err := srv.CreateGroup("Readers", []int64{viaGroup.id, member.id})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestPendingAssignments(t *testing.T) {
 	early := addParty(t, srv, "early")
 	late := addParty(t, srv, "late")
 	denied := addParty(t, srv, "denied")
-	gid, err := srv.AddGroup("Staff", early.id)
+	gid, err := srv.CreateGroup("Staff", []int64{early.id})
 	if err != nil {
 		t.Fatal(err)
 	}

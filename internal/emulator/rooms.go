@@ -52,8 +52,7 @@ func (st *state) canUpdateRoom(n *node, uid int64) bool {
 	if n.parentID != 0 {
 		return st.permissions(st.nodes[n.parentID], uid).Manage
 	}
-	u := st.users[uid]
-	return u != nil && u.hasRole(roleRoomManager)
+	return st.hasRole(uid, roleRoomManager)
 }
 
 func (e *Emulator) handleUpdateRoom(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +154,7 @@ func (e *Emulator) handleConfigRoom(w http.ResponseWriter, r *http.Request) {
 	for _, id := range req.AdminGroupIDs {
 		groups[id] = fullPerms()
 	}
-	if !inherit && !st.hasAdmin(users, groups) {
+	if !inherit && !st.hasAdmin(users, groups, 0, 0) {
 		writeError(w, errNeedAdmin)
 		return
 	}

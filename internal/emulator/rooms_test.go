@@ -30,7 +30,7 @@ func TestRoomUpdateAndConfig(t *testing.T) {
 	if cfg["recycleBinRetentionPeriod"] != float64(30) || cfg["classification"] != float64(3) || cfg["hasActivitiesLog"] != false {
 		t.Errorf("configured room %v", cfg)
 	}
-	gid, err := srv.AddGroup("Admins")
+	gid, err := srv.CreateGroup("Admins", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

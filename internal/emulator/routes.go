@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 )
 
 // routes assembles the handler: test controls first (never subject to
@@ -28,9 +27,6 @@ func (e *Emulator) routes() http.Handler {
 	r.Put("/s3/{bucket}/{key}", e.handleS3PutPart)
 
 	r.Route("/api/v4", func(r chi.Router) {
-		// DRACOON (Spring) ignores a trailing slash; the Python client
-		// sends "/nodes/?offset=…" and "/nodes/{id}/comments/?…".
-		r.Use(middleware.StripSlashes)
 		// Unauthenticated.
 		r.Get("/auth/ping", produces(mediaText, e.handleAuthPing))
 		r.Get("/public/system/info", produces(mediaJSON, e.handleSystemInfo))
@@ -76,8 +72,8 @@ func (e *Emulator) routes() http.Handler {
 			return
 		}
 		if p := req.URL.Path; len(p) > len("/api/") && strings.HasPrefix(p, "/api/") && strings.HasSuffix(p, "/") {
-			// DRACOON (Spring) also matches a path with a trailing slash;
-			// the Python client asks for /users/?offset=… and the like.
+			// DRACOON (Spring) ignores a trailing slash; the Python client
+			// asks for /users/?offset=…, /nodes/{id}/comments/?… and the like.
 			req = req.Clone(req.Context())
 			req.URL.Path = strings.TrimRight(p, "/")
 			req.URL.RawPath = ""

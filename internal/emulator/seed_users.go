@@ -139,3 +139,20 @@ func (e *Emulator) CreateGroup(spec GroupSpec) (int64, error) {
 	}
 	return g.id, nil
 }
+
+// AddGroupMember adds user userID to group groupID as the admin would
+// through POST /groups/{id}/users (so rooms that admit new members only
+// after acceptance list the user as pending).
+func (e *Emulator) AddGroupMember(groupID, userID int64) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	g := e.st.groups[groupID]
+	admin := e.st.userByLogin(AdminLogin)
+	if g == nil || admin == nil {
+		return fmt.Errorf("emulator: add group member: no group %d", groupID)
+	}
+	if err := e.changeMembers(g, []int64{userID}, true, admin.id); err != nil {
+		return errors.New("emulator: add group member: " + err.debugInfo)
+	}
+	return nil
+}

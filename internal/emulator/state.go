@@ -10,9 +10,8 @@ import (
 type state struct {
 	customer customer
 
-	userSeq sequence
-	nodeSeq sequence
-	//lint:ignore U1000 used by the emulator's /groups and /users handlers (issue 7), which land concurrently; remove once they do
+	userSeq  sequence
+	nodeSeq  sequence
 	groupSeq sequence
 	users    map[int64]*user
 	groups   map[int64]*group

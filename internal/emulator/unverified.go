@@ -46,10 +46,12 @@ const binSummaryWholeRoom = true
 // nodes that belonged to it.
 const roomDeletePurgesBin = true
 
-// A 409 of copy/move with resolutionStrategy "fail" carries the clashing
-// target nodes as "errorInfos": {"conflictNodes": [{id, name, type}]}
-// besides the usual error fields (the 4.26.7 ErrorResponse schema does not
-// list it; newer servers send such details).
+// A 409 of copy, move or restore with resolutionStrategy "fail" carries
+// the incoming nodes that clash as "errorInfos": {"conflictNodes":
+// [{nodeId, name, errorCode, errorMessage}]} besides the usual error fields
+// (the 4.26.7 ErrorResponse schema does not list it; the shape is that of
+// DRACOON's own Java SDK, ApiErrorInfos/ApiConflictNode). nodeId is taken
+// to be the source (or deleted) node, name the name it would have taken.
 const conflictDetailsInError = true
 
 // Pending assignments: a user who joins a group that a room granted with

@@ -126,10 +126,12 @@ var errBadKeyVersion = newAPIError(400, -70022, "Invalid public key format")
 // RADIUS users are refused with -10100: the emulated tenant has RADIUS
 // switched off (public system info), and no RADIUS configuration.
 
-// Users whose authData.mustChangePassword is true can log in and use the
-// API; DRACOON answers most calls with 412 -10104 until the password has
-// been changed (PUT /user/account/password). The emulator does not enforce
-// that yet.
-
 // The tenant's accountsLimit is 10,000 (CustomerData, POST /users answers
 // 403 -70505 beyond it), enough for paging tests with thousands of users.
+
+// A group with manage on a room counts as the room's admin only while it
+// has a member: removing the last member of a room's only admin group, or
+// deleting that member, is refused with -40006, and last_admin_rooms lists
+// such a user with lastAdminInGroup (the field suggests DRACOON looks at
+// the members).
+const adminGroupNeedsMember = true
