@@ -59,7 +59,8 @@ var Allowlist = struct {
 	// checked against ErrorResponse.
 	UndocumentedErrorStatuses []int
 	// RawChunkBodies: the document declares chunk uploads (POST
-	// /uploads/{token}, POST /nodes/files/uploads/{upload_id}) as
+	// /uploads/{token}, POST /nodes/files/uploads/{upload_id}, POST
+	// /public/shares/uploads/{access_key}/{upload_id}) as
 	// multipart/form-data only, but real servers also take the raw bytes
 	// (dco3 sends application/octet-stream, the Python client a raw body
 	// without any Content-Type; api-flows §2). Such bodies are not checked
@@ -83,7 +84,7 @@ var Allowlist = struct {
 	NotAcceptableAsJSON:       true,
 	ArrayEnumOnItems:          true,
 	UndocumentedErrorStatuses: []int{405, 429, 500, 502, 503, 504},
-	RawChunkBodies:            []string{"POST /v4/uploads/{token}", "POST /v4/nodes/files/uploads/{upload_id}"},
+	RawChunkBodies:            []string{"POST /v4/uploads/{token}", "POST /v4/nodes/files/uploads/{upload_id}", "POST /v4/public/shares/uploads/{access_key}/{upload_id}"},
 	NullForOptional:           true,
 	ZonelessDateTime:          true,
 }

@@ -384,8 +384,9 @@ func TestUploadShareRoundTrip(t *testing.T) {
 	wantError(t, api(t, srv, tk, "GET", sharePath("uploads", shareID, ""), ""), 404, -60500)
 }
 
-// publicUpload runs a classic upload through an upload share and returns
-// the completion answer.
+// publicUpload runs a classic upload through an upload share (the chunk
+// as multipart, or raw for names ending in ".raw") and returns the
+// completion answer.
 func publicUpload(t *testing.T, srv *dracoontest.Server, key, password, name string, data []byte, completion string) response {
 	t.Helper()
 	body := fmt.Sprintf(`{"name":%q,"size":%d,"password":%q}`, name, len(data), password)
@@ -394,7 +395,7 @@ func publicUpload(t *testing.T, srv *dracoontest.Server, key, password, name str
 	if want := srv.URL + "/api/v4/public/shares/uploads/" + key + "/" + ch["uploadId"].(string); u != want {
 		t.Fatalf("uploadUrl %q, want %q", u, want)
 	}
-	wantChunk(t, sendChunk(t, srv, channel{UploadURL: u}, data, fmt.Sprintf("bytes 0-%d/%d", len(data)-1, len(data)), true), data)
+	wantChunk(t, sendChunk(t, srv, channel{UploadURL: u}, data, fmt.Sprintf("bytes 0-%d/%d", len(data)-1, len(data)), !strings.HasSuffix(name, ".raw")), data)
 	return call(t, srv, "PUT", relative(t, srv, u), strings.NewReader(completion))
 }
 
@@ -453,8 +454,13 @@ func TestPublicUploadShare(t *testing.T) {
 	if id(open, "remainingSlots") != 0 || len(open["uploadedFiles"].([]any)) != 2 {
 		t.Errorf("view after two uploads: %v", open)
 	}
-	// Keys for a plain room are refused.
+	// Without the slot limit more files fit (this one sent raw); keys for a
+	// plain room are refused.
 	ok(t, api(t, srv, tk, "PUT", sharePath("uploads", id(s, "id"), ""), `{"resetMaxSlots":true}`), 200)
+	raw := publicUpload(t, srv, key, "Share-Secret-1", "bytes.raw", data, "{}")
+	if raw.status != 201 || raw.json(t)["hash"] != md5Hex(data) {
+		t.Fatalf("raw chunk upload: %d %s", raw.status, raw.body)
+	}
 	wantError(t, publicUpload(t, srv, key, "Share-Secret-1", "k.txt", data, `{"items":[{"userId":1,"fileKey":`+fileKeyBody("x", "A")+`}]}`), 400, -40001)
 	// Cancelling frees the channel.
 	ch := ok(t, api(t, srv, "", "POST", "/public/shares/uploads/"+key, `{"name":"gone.txt","password":"Share-Secret-1"}`), 201)
