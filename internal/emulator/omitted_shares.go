@@ -44,7 +44,10 @@ func init() {
 		"CreateShareUploadChannelResponse": {
 			"token", // deprecated since 4.3; share channels have no token URL
 		},
-		"PublicDownloadTokenGenerateResponse": {},
+		"S3ShareUploadStatus": {
+			"size",         // known once the file exists
+			"errorDetails", // status error only
+		},
 	} {
 		OmittedWhenUnset[schema] = append(OmittedWhenUnset[schema], props...)
 	}

@@ -25,8 +25,9 @@ import (
 //     view; for encrypted targets the public keys to encrypt for.
 //   - POST /public/shares/uploads/{access_key}: the password check and an
 //     upload channel of the transfer code; chunks, completion (with
-//     userFileKeyList for encrypted targets) and cancel under
-//     /public/shares/uploads/{access_key}/{upload_id}.
+//     userFileKeyList for encrypted targets), cancel, and for direct S3
+//     uploads part URLs (…/s3_urls), completion (…/s3) and the status
+//     under /public/shares/uploads/{access_key}/{upload_id}.
 
 // externalUserID stands for the anonymous uploader of a file request in
 // createdBy and updatedBy (unverified_shares.go).
@@ -36,14 +37,18 @@ const externalUserID int64 = -1
 type publicShareState struct {
 	// tokens are the download tokens of public download shares.
 	tokens map[secretHash]*shareToken
-	// channels maps an upload id to the upload share it was opened on.
+	// channels maps an upload id to the upload share it was opened on;
+	// s3Keys holds the userFileKeyList of an accepted S3 completion until
+	// the file is made.
 	channels map[string]int64
+	s3Keys   map[string][]userFileKeyRequest
 }
 
 func (p *publicShareState) init() {
 	if p.tokens == nil {
 		p.tokens = map[secretHash]*shareToken{}
 		p.channels = map[string]int64{}
+		p.s3Keys = map[string][]userFileKeyRequest{}
 	}
 }
 
@@ -64,6 +69,9 @@ func (e *Emulator) publicShareRoutes(r chi.Router) {
 	r.Post("/public/shares/uploads/{access_key}/{upload_id}", j(e.handlePublicChunk))
 	r.Put("/public/shares/uploads/{access_key}/{upload_id}", j(e.handlePublicCompleteUpload))
 	r.Delete("/public/shares/uploads/{access_key}/{upload_id}", j(e.handlePublicCancelUpload))
+	r.Get("/public/shares/uploads/{access_key}/{upload_id}", j(e.handlePublicUploadStatus))
+	r.Post("/public/shares/uploads/{access_key}/{upload_id}/s3_urls", j(e.handlePublicS3URLs))
+	r.Put("/public/shares/uploads/{access_key}/{upload_id}/s3", j(e.handlePublicCompleteS3))
 }
 
 // liveDownloadShare finds the download share of an access key; unknown,

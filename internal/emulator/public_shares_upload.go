@@ -63,7 +63,8 @@ func (e *Emulator) openShareChannels(s *uploadShare) int {
 		switch {
 		case e.xfer.uploads[upload] == nil:
 			delete(e.st.public.channels, upload)
-		case id == s.id:
+			delete(e.st.public.s3Keys, upload)
+		case id == s.id && e.xfer.uploads[upload].state != chanDone && e.xfer.uploads[upload].state != chanError:
 			n++
 		}
 	}
@@ -125,11 +126,14 @@ func (e *Emulator) openShareChannel(r *http.Request, req *createShareUploadReque
 	if err := parseTimestamps(timestampPair(req.TimestampCreation, &ch.tsCreation), timestampPair(req.TimestampModification, &ch.tsModification)); err != nil {
 		return nil, err
 	}
-	if isTrue(req.DirectS3Upload) {
-		return nil, errPublicS3Unsupported
-	}
-	if e.useS3() && e.cfg.S3EnforceDirectUpload {
+	ch.s3 = isTrue(req.DirectS3Upload)
+	switch {
+	case ch.s3 && !e.useS3():
+		return nil, errInvalidParameter.withDebug("Direct S3 upload is not available: the storage is not S3")
+	case !ch.s3 && e.useS3() && e.cfg.S3EnforceDirectUpload:
 		return nil, errS3Enforced
+	case ch.s3:
+		ch.parts = map[int]*s3Part{}
 	}
 	if s.filesExpiryPeriod > 0 {
 		ch.expireAt = e.clock.now().AddDate(0, 0, s.filesExpiryPeriod)
@@ -219,10 +223,8 @@ func (e *Emulator) handlePublicCompleteUpload(w http.ResponseWriter, r *http.Req
 		if err == nil {
 			data, sum, err = ch.assemble()
 		}
-		if err == nil && s.maxSize > 0 {
-			if _, used := e.st.usage(s); used+data.size > s.maxSize {
-				err = errUploadShareQuota
-			}
+		if err == nil {
+			err = e.checkShareSize(s, data.size)
 		}
 	}
 	if err != nil {
@@ -323,4 +325,132 @@ func (e *Emulator) serveArchive(w http.ResponseWriter, r *http.Request, root *no
 		}
 	}
 	_ = zw.Close()
+}
+
+// shareS3Channel finds the open S3 channel of the URL on its share.
+// Callers hold e.mu.
+func (e *Emulator) shareS3Channel(r *http.Request) (*uploadChannel, *apiError) {
+	return openS3(e.shareChannel(r))
+}
+
+func (e *Emulator) handlePublicS3URLs(w http.ResponseWriter, r *http.Request) {
+	e.presignParts(w, r, e.shareS3Channel)
+}
+
+// completeS3ShareRequest is CompleteS3ShareUploadRequest.
+type completeS3ShareRequest struct {
+	Parts           []s3PartJSON         `json:"parts"`
+	UserFileKeyList []userFileKeyRequest `json:"userFileKeyList"`
+}
+
+// handlePublicCompleteS3 accepts the part list (202); the file is made at
+// a later status poll, when the share's bookkeeping runs too.
+func (e *Emulator) handlePublicCompleteS3(w http.ResponseWriter, r *http.Request) {
+	var req completeS3ShareRequest
+	if err := decodeJSON(r, &req, false); err != nil {
+		writeError(w, err)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st := e.st
+	ch, err := e.shareS3Channel(r)
+	if err == nil {
+		err = checkShareFileKeys(st.roomOf(st.nodes[ch.parentID]).isEncrypted, req.UserFileKeyList)
+	}
+	if err == nil {
+		err = e.checkShareSize(st.shares.uploads[st.public.channels[ch.id]], partsSize(ch, req.Parts))
+	}
+	if err == nil {
+		err = e.acceptS3(ch, &completion{strategy: resolveAutorename, name: ch.name}, req.Parts)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	st.public.s3Keys[ch.id] = req.UserFileKeyList
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// partsSize adds up the sizes of the uploaded parts a completion lists.
+func partsSize(ch *uploadChannel, parts []s3PartJSON) int64 {
+	var n int64
+	for _, p := range parts {
+		if up := ch.parts[p.PartNumber]; up != nil {
+			n += up.seg.size
+		}
+	}
+	return n
+}
+
+// checkShareSize applies the share's maxSize to one more file of size
+// bytes. Callers hold e.mu.
+func (e *Emulator) checkShareSize(s *uploadShare, size int64) *apiError {
+	if s == nil || s.maxSize <= 0 {
+		return nil
+	}
+	if _, used := e.st.usage(s); used+size > s.maxSize {
+		return errUploadShareQuota
+	}
+	return nil
+}
+
+// s3ShareStatusJSON is S3ShareUploadStatus.
+type s3ShareStatusJSON struct {
+	Status       string     `json:"status"`
+	FileName     string     `json:"fileName"`
+	Size         *int64     `json:"size,omitempty"`
+	ErrorDetails *errorBody `json:"errorDetails,omitempty"`
+}
+
+// handlePublicUploadStatus is the status poll of an S3 upload through a
+// share: transfer, finishing, then done (the file exists, its keys are
+// stored and the share counts it) or error.
+func (e *Emulator) handlePublicUploadStatus(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st := e.st
+	ch, err := e.shareChannel(r)
+	if err == nil && !ch.s3 {
+		err = errS3UploadNotFound
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if ch.state == chanFinishing {
+		e.advanceS3(ch)
+	}
+	out := s3ShareStatusJSON{Status: "transfer", FileName: ch.name}
+	switch ch.state {
+	case chanFinishing:
+		out.Status = "finishing"
+	case chanDone:
+		out.Status = "done"
+		if keys, pending := st.public.s3Keys[ch.id]; pending {
+			if n := st.nodes[ch.nodeID]; n != nil {
+				st.recordShareUpload(st.shares.uploads[st.public.channels[ch.id]], n, keys)
+			}
+			delete(st.public.s3Keys, ch.id)
+		}
+		if n := st.nodes[ch.nodeID]; n != nil {
+			out.FileName = n.name
+			size := n.size
+			out.Size = &size
+		}
+	case chanError:
+		out.Status = "error"
+		out.ErrorDetails = errorBodyOf(ch.err)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// errorBodyOf renders an error for a status answer.
+func errorBodyOf(err *apiError) *errorBody {
+	b := errorBody{Code: err.status, Message: http.StatusText(err.status), DebugInfo: err.debugInfo}
+	if err.errorCode != 0 {
+		code := err.errorCode
+		b.ErrorCode = &code
+	}
+	return &b
 }

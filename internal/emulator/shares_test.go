@@ -569,3 +569,58 @@ func TestShareBulkOperations(t *testing.T) {
 		t.Errorf("cntUploadShares %d, want 1", u)
 	}
 }
+
+func TestPublicUploadShareS3(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	alice, aliceTk := keyUser(t, srv, "alice", "RSA-4096")
+	room := encryptedRoom(t, srv, aliceTk, "S3 inbox", alice)
+	s := ok(t, api(t, srv, aliceTk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d,"maxSize":100000}`, room)), 201)
+	key := s["accessKey"].(string)
+	base := "/public/shares/uploads/" + key + "/"
+
+	data := randomBytes(3000, 9)
+	ch := ok(t, api(t, srv, "", "POST", "/public/shares/uploads/"+key, fmt.Sprintf(`{"name":"scan.pdf","size":%d,"directS3Upload":true}`, len(data))), 201)
+	upload := ch["uploadId"].(string)
+	// Chunks do not go to an S3 channel, and before completion the status
+	// says transfer.
+	wantError(t, sendChunk(t, srv, channel{UploadURL: ch["uploadUrl"].(string)}, data, "", false), 400, -20503)
+	if st := ok(t, api(t, srv, "", "GET", base+upload, ""), 200); st["status"] != "transfer" || st["fileName"] != "scan.pdf" {
+		t.Fatalf("status before completion: %v", st)
+	}
+	r := api(t, srv, "", "POST", base+upload+"/s3_urls", `{"firstPartNumber":1,"lastPartNumber":1,"size":3000}`)
+	urls := items(t, map[string]any{"items": ok(t, r, 201)["urls"]})
+	part := putPart(t, srv, relative(t, srv, urls[0]["url"].(string)), data)
+	if part.status != 200 {
+		t.Fatalf("part: %d %s", part.status, part.body)
+	}
+	etag := strings.Trim(part.header.Get("ETag"), `"`)
+	parts := fmt.Sprintf(`"parts":[{"partNumber":1,"partEtag":%q}]`, etag)
+	wantError(t, api(t, srv, "", "PUT", base+upload+"/s3", "{"+parts+"}"), 400, -40763)
+	wantStatus(t, api(t, srv, "", "PUT", base+upload+"/s3", fmt.Sprintf(`{%s,"userFileKeyList":[{"userId":%d,"fileKey":%s}]}`,
+		parts, alice, fileKeyBody("alice", "RSA-4096/AES-256-GCM"))), 202)
+	var st map[string]any
+	for range 1000 {
+		if st = ok(t, api(t, srv, "", "GET", base+upload, ""), 200); st["status"] != "finishing" {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if st["status"] != "done" || id(st, "size") != 3000 {
+		t.Fatalf("final status: %v", st)
+	}
+	list := ok(t, api(t, srv, aliceTk, "GET", fmt.Sprintf("/nodes?parent_id=%d", room), ""), 200)
+	it := items(t, list)
+	if len(it) != 1 || it[0]["name"] != "scan.pdf" || it[0]["hash"] != md5Hex(data) {
+		t.Fatalf("room holds %v", it)
+	}
+	k := ok(t, api(t, srv, aliceTk, "GET", fmt.Sprintf("/nodes/files/%d/user_file_key", id(it[0], "id")), ""), 200)
+	if k["key"] != "key-for-alice" {
+		t.Errorf("alice's key: %v", k)
+	}
+	// Polling again changes nothing; the share counted one upload.
+	ok(t, api(t, srv, "", "GET", base+upload, ""), 200)
+	if got := ok(t, api(t, srv, aliceTk, "GET", sharePath("uploads", id(s, "id"), ""), ""), 200); id(got, "cntUploads") != 1 || id(got, "cntFiles") != 1 {
+		t.Errorf("share counters: %v", got)
+	}
+}

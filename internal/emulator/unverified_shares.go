@@ -75,9 +75,10 @@ const slotsCountLiveFiles = true
 // renamed automatically on a name clash ("name (1).ext").
 const shareUploadsAutorename = true
 
-// Direct S3 uploads through a file request are not served yet: the
-// channel request with directS3Upload true is refused.
-var errPublicS3Unsupported = errInvalidParameter.withDebug("Direct S3 upload through upload shares is not supported by the emulator")
+// A direct S3 upload through a file request makes its file at the status
+// poll that reports done, as uploads of users do; an upload whose status is
+// never polled keeps its slot and creates nothing.
+const shareS3FileAtDonePoll = true
 
 // The QR endpoints (GET /shares/{downloads,uploads}/{id}/qr) answer the
 // share with dataUrl set to a PNG data URL, as the Java SDK's recording
