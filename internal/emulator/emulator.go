@@ -119,6 +119,23 @@ type Config struct {
 	// code for that user.
 	AutoApproveLogin string
 
+	// DataDir, when set, keeps file contents (blobs) in files below
+	// DataDir/blobs instead of in memory, for large transfers. The folder
+	// is created when missing; blobs of earlier runs are not reused.
+	DataDir string
+
+	// TrustHostHeader makes absolute URLs (upload, download and presigned
+	// URLs, OAuth callback, s3Hosts) follow the request's Host header and
+	// X-Forwarded-Proto, for an emulator behind a proxy that is reached
+	// under several names. Off by default: the Host header is chosen by the
+	// client (issue 6).
+	TrustHostHeader bool
+
+	// S3MinPartSize is the smallest size of a direct-S3 part other than
+	// the last one (default 5 MiB, as S3 requires); completion fails with
+	// smaller parts. Tests may lower it.
+	S3MinPartSize int64
+
 	// APIVersion is reported as restApiVersion and sdsServerVersion by
 	// GET /public/software/version (default "4.26.7", the API document the
 	// emulator follows).
@@ -159,6 +176,11 @@ type Emulator struct {
 	handler      http.Handler
 	router       chi.Router // the API router, for Allow headers and route listings
 
+	// store keeps file contents (blobstore.go); xfer the upload channels
+	// and download tokens (uploads.go, downloads.go).
+	store blobStore
+	xfer  *transfers
+
 	mu sync.Mutex
 	st *state
 }
@@ -193,6 +215,9 @@ func New(cfg Config) (*Emulator, error) {
 			return nil, fmt.Errorf("emulator: external URL must be an absolute http(s) URL")
 		}
 		cfg.ExternalURL = strings.TrimRight(cfg.ExternalURL, "/")
+	}
+	if cfg.S3MinPartSize <= 0 {
+		cfg.S3MinPartSize = DefaultS3MinPartSize
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -231,6 +256,16 @@ func New(cfg Config) (*Emulator, error) {
 		u, _ := url.Parse(cfg.ExternalURL)
 		e.externalHost = u.Host
 	}
+	if cfg.DataDir != "" {
+		ds, err := newDiskStore(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		e.store = ds
+	} else {
+		e.store = newMemStore()
+	}
+	e.xfer = newTransfers()
 	e.st = e.seed()
 	if cfg.AutoApproveLogin != "" && e.st.userByLogin(cfg.AutoApproveLogin) == nil {
 		return nil, fmt.Errorf("emulator: auto-approve login %q is not a user", cfg.AutoApproveLogin)
@@ -302,6 +337,8 @@ func (e *Emulator) Reset() {
 	e.clock.reset()
 	e.mu.Lock()
 	e.st = e.seed()
+	e.xfer = newTransfers()
+	e.store.clear()
 	e.mu.Unlock()
 }
 
@@ -335,9 +372,20 @@ func (e *Emulator) RevokeAllTokens() int {
 // baseURL is the externally visible base URL (no trailing slash): the
 // configured ExternalURL, else the address of the listener the request
 // arrived on (http.LocalAddrContextKey), else http://localhost. The
-// request's Host header is never used: it is chosen by the client, and
-// OAuth redirects and system info built from it could point anywhere.
+// request's Host header is used only with Config.TrustHostHeader: it is
+// chosen by the client, and OAuth redirects and system info built from it
+// could point anywhere.
 func (e *Emulator) baseURL(r *http.Request) string {
+	if e.cfg.TrustHostHeader && validHost(r.Host) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+			scheme = p
+		}
+		return scheme + "://" + r.Host
+	}
 	if e.cfg.ExternalURL != "" {
 		return e.cfg.ExternalURL
 	}
@@ -388,4 +436,14 @@ func (e *Emulator) AddUser(login, password string, roles ...int) (int64, error) 
 	u.roles = slices.Compact(u.roles)
 	e.st.users[u.id] = u
 	return u.id, nil
+}
+
+// validHost reports whether a Host header value is a plain host[:port]
+// that can go into a URL unchanged.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	u, err := url.Parse("http://" + h)
+	return err == nil && u.Host == h && u.Path == "" && u.User == nil
 }

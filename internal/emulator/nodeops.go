@@ -405,7 +405,7 @@ func (st *state) moveNode(n, target *node, name string) *node {
 }
 
 // copyTree copies n and its descendants below target (new ids; files get
-// a new referenceId and share the immutable content bytes).
+// a new referenceId and share the immutable content).
 func (e *Emulator) copyTree(n, target *node, name string, uid int64) *node {
 	st := e.st
 	now := e.clock.now()
@@ -416,7 +416,7 @@ func (e *Emulator) copyTree(n, target *node, name string, uid int64) *node {
 			createdAt: now, createdBy: uid, updatedAt: now, updatedBy: uid,
 			tsCreation: src.tsCreation, tsModification: src.tsModification,
 			notes: src.notes, classification: src.classification, expireAt: src.expireAt,
-			content: src.content, size: src.size, hash: src.hash, isEncrypted: src.isEncrypted,
+			data: src.data, fileKeys: cloneFileKeys(src.fileKeys), size: src.size, hash: src.hash, isEncrypted: src.isEncrypted,
 		}
 		c.referenceID = c.id
 		st.attach(c)

@@ -45,10 +45,13 @@ type node struct {
 	favoredBy map[int64]bool
 
 	// Files only.
-	referenceID int64 // id of the first version; shared by later versions
-	content     []byte
+	referenceID int64     // id of the first version; shared by later versions
+	data        *fileData // content in the blob store (blobstore.go)
 	size        int64
-	hash        string // MD5 hex of content unless seeded otherwise
+	hash        string // MD5 hex of the content unless seeded otherwise
+	// fileKeys are the encrypted file keys by user and key-pair version,
+	// stored as sent (filekeys.go).
+	fileKeys map[int64]map[string]fileKeyJSON
 
 	// Rooms only.
 	inheritPermissions       bool
@@ -254,6 +257,9 @@ func deletedUserInfo(id int64) userInfoJSON {
 }
 
 func (st *state) userInfo(id int64) userInfoJSON {
+	if id == externalUserID {
+		return externalUserInfo()
+	}
 	if u := st.users[id]; u != nil {
 		return userInfo(u)
 	}
@@ -369,6 +375,8 @@ func (v nodeView) toJSON(withEncryptionInfo bool) nodeJSON {
 		IsFavorite:            n.favoredBy[v.uid],
 		CntComments:           st.commentCount(n.id),
 		CntDeletedVersions:    st.deletedVersionCount(n),
+		CntDownloadShares:     st.downloadShareCount(n.id),
+		CntUploadShares:       st.uploadShareCount(n.id),
 	}
 	if !n.expireAt.IsZero() {
 		t := apiTime(n.expireAt)

@@ -23,6 +23,9 @@ func (e *Emulator) routes() http.Handler {
 	r.Get("/oauth/callback", e.handleCallback)
 	r.Post("/oauth/revoke", e.handleRevoke)
 
+	// The object store that presigned S3 part URLs point at (s3.go).
+	r.Put("/s3/{bucket}/{key}", e.handleS3PutPart)
+
 	r.Route("/api/v4", func(r chi.Router) {
 		// Unauthenticated.
 		r.Get("/auth/ping", produces(mediaText, e.handleAuthPing))
@@ -32,6 +35,8 @@ func (e *Emulator) routes() http.Handler {
 		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
+		e.transferPublicRoutes(r)
+		e.publicShareRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -41,6 +46,8 @@ func (e *Emulator) routes() http.Handler {
 			e.configRoutes(r)
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
+			e.transferRoutes(r)
+			e.shareRoutes(r)
 		})
 	})
 

@@ -1,10 +1,9 @@
 package emulator
 
 import (
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -324,13 +323,14 @@ func (st *state) touch(n *node, uid int64, now time.Time) {
 	st.bumpBranch(n, now)
 }
 
-// FileSpec describes a file for CreateFile. Uploads come later; tests and
-// examples seed files through this.
+// FileSpec describes a file for CreateFile: tests and examples seed files
+// through this without an upload.
 type FileSpec struct {
 	// ParentID is the room or folder that holds the file (required).
 	ParentID int64
 	Name     string
-	// Content is kept in memory and served by later download endpoints.
+	// Content is written to the blob store and served by the download
+	// endpoints.
 	Content []byte
 	// Size defaults to len(Content); set it to pretend a bigger file
 	// without storing its bytes.
@@ -376,7 +376,11 @@ func (e *Emulator) CreateFile(spec FileSpec) (int64, error) {
 	} else if st.users[creator] == nil {
 		return 0, fmt.Errorf("emulator: create file: no user %d", creator)
 	}
-	n := e.newFile(parent, spec.Name, slices.Clone(spec.Content), creator)
+	data, sum, serr := storeBytes(e.store, spec.Content)
+	if serr != nil {
+		return 0, fmt.Errorf("emulator: create file: %w", serr)
+	}
+	n := e.newFile(parent, spec.Name, data, sum, creator)
 	if spec.Size != 0 {
 		n.size = spec.Size
 	}
@@ -399,33 +403,51 @@ func (e *Emulator) CreateFile(spec FileSpec) (int64, error) {
 	return n.id, nil
 }
 
-// newFile builds (but does not attach) a file node with content.
-func (e *Emulator) newFile(parent *node, name string, content []byte, uid int64) *node {
+// newFile builds (but does not attach) a file node with content data
+// (nil for an empty file) and its MD5 hex digest.
+func (e *Emulator) newFile(parent *node, name string, data *fileData, sum string, uid int64) *node {
 	st := e.st
 	now := e.clock.now()
-	sum := md5.Sum(content)
 	id := st.nodeSeq.next()
 	room := st.roomOf(parent)
+	if data == nil {
+		data = &fileData{}
+	}
+	if sum == "" {
+		sum = emptyMD5
+	}
 	n := &node{
 		id: id, parentID: parent.id, typ: typeFile, name: name,
 		createdAt: now, createdBy: uid, updatedAt: now, updatedBy: uid,
 		tsCreation: now, tsModification: now,
 		classification: room.classification, referenceID: id,
-		content: content, size: int64(len(content)), hash: hex.EncodeToString(sum[:]),
+		data: data, size: data.size, hash: sum,
 		isEncrypted: room.isEncrypted,
 	}
 	return n
 }
 
-// FileContent returns a copy of the stored bytes of file id.
+// emptyMD5 is the MD5 hex digest of no bytes.
+const emptyMD5 = "d41d8cd98f00b204e9800998ecf8427e"
+
+// FileContent returns the stored bytes of file id (ciphertext for
+// encrypted files), read from the blob store. It is for tests: it reads
+// the whole file into memory.
 func (e *Emulator) FileContent(id int64) ([]byte, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	n := e.st.nodes[id]
 	if n == nil || n.typ != typeFile {
+		e.mu.Unlock()
 		return nil, fmt.Errorf("emulator: no file %d", id)
 	}
-	return slices.Clone(n.content), nil
+	data := n.data
+	e.mu.Unlock()
+	c, err := openContent(e.store, data)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return io.ReadAll(io.NewSectionReader(c, 0, c.size))
 }
 
 // FolderSpec describes a folder for CreateFolder.

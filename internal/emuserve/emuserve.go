@@ -66,6 +66,8 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	accessTTL := fs.Duration("access-token-lifetime", emulator.DefaultAccessTokenLifetime, "access token lifetime")
 	refreshTTL := fs.Duration("refresh-token-lifetime", emulator.DefaultRefreshTokenLifetime, "refresh token lifetime")
 	externalURL := fs.String("external-url", "", "base URL clients use (default: http://<listen address>)")
+	trustHost := fs.Bool("trust-host-header", false, "build absolute URLs from the request's Host header and X-Forwarded-Proto (behind a proxy); off by default")
+	dataDir := fs.String("data-dir", "", "keep file contents in this folder instead of in memory (for large files)")
 	headerTimeout := fs.Duration("read-header-timeout", emulator.DefaultReadHeaderTimeout, "time to read a request header")
 	idleTimeout := fs.Duration("idle-timeout", emulator.DefaultIdleTimeout, "time a keep-alive connection may stay idle")
 	progressTimeout := fs.Duration("progress-timeout", emulator.DefaultProgressTimeout, "time a single body read or response write may stall")
@@ -107,6 +109,8 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		CryptoEnabled:         emulator.Bool(*crypto),
 		Logger:                logger,
 		ExternalURL:           base,
+		TrustHostHeader:       *trustHost,
+		DataDir:               *dataDir,
 		ControlToken:          getenv(EnvControlToken),
 		ServiceToken:          getenv(EnvServiceToken),
 	})
