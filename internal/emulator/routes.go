@@ -37,6 +37,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
 		e.publicShareRoutes(r)
+		e.selfServicePublicRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -48,6 +49,7 @@ func (e *Emulator) routes() http.Handler {
 			e.adminRoutes(r)
 			e.transferRoutes(r)
 			e.shareRoutes(r)
+			e.selfServiceRoutes(r)
 		})
 	})
 
