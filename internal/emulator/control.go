@@ -41,7 +41,6 @@ import (
 //	POST   /_emulator/oauth/code         {login, clientId, redirectUri} → {code}
 //	POST   /_emulator/rooms              {name, parentId, adminIds, inheritPermissions} → 201 {id}
 //	GET    /_emulator/mails              the mails "sent" (reset tokens, user names), oldest first
-//	GET    /_emulator/mails              the mails "sent" (reset tokens, user names), oldest first
 //	POST   /_emulator/files/{id}/tamper  {offset} flips a stored byte of a file → 204
 //	POST   /_emulator/s3/expire          expire all presigned part URLs → {count}
 const controlPrefix = "/_emulator"

@@ -71,7 +71,7 @@ type node struct {
 	useDataSpaceRescueKey bool
 	// roomRescueKeys are the room rescue key pairs (room_keys.go).
 	roomRescueKeys []*keyPair
-	policies              roomPolicies
+	policies       roomPolicies
 }
 
 // perms is NodePermissions.

@@ -60,7 +60,7 @@ func (st *state) notificationConfigs(uid int64) []notificationConfigJSON {
 		if !changed {
 			ch = defaultNotificationChannels
 		}
-		c.ChannelIDs = slices.Clone(ch)
+		c.ChannelIDs = append([]int{}, ch...)
 		out = append(out, c)
 	}
 	return out
@@ -139,10 +139,10 @@ func (e *Emulator) handleUpdateNotificationConfig(w http.ResponseWriter, r *http
 	if s.notify[u.id] == nil {
 		s.notify[u.id] = map[int64][]int{}
 	}
-	chans := slices.Compact(slices.Sorted(slices.Values(req.ChannelIDs)))
+	chans := append([]int{}, slices.Compact(slices.Sorted(slices.Values(req.ChannelIDs)))...)
 	s.notify[u.id][id] = chans
 	e.emit(r, opUserUpdated, u.id, u.login)
 	c := notificationCatalogue[i]
-	c.ChannelIDs = slices.Clone(chans)
+	c.ChannelIDs = append([]int{}, chans...)
 	writeJSON(w, http.StatusOK, c)
 }

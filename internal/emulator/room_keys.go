@@ -28,13 +28,20 @@ func (e *Emulator) roomKeyRoutes(r chi.Router) {
 }
 
 // checkRoomRescueKey validates the dataRoomRescueKey of PUT …/encrypt
-// (a UserKeyPairContainer).
+// (a UserKeyPairContainer); an incomplete container is an invalid key
+// (-70022) there.
 func checkRoomRescueKey(raw json.RawMessage) *apiError {
 	var req keyPairRequest
 	if json.Unmarshal(raw, &req) != nil {
-		return errInvalidJSON
+		return errBadPublicKey
 	}
-	return checkKeyPair(&req)
+	if err := checkKeyPair(&req); err != nil {
+		if err == errMandatory {
+			return errBadPublicKey
+		}
+		return err
+	}
+	return nil
 }
 
 // setRoomRescueKey stores the (checked) dataRoomRescueKey of PUT
