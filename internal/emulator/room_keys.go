@@ -17,7 +17,12 @@ import (
 // and an own key pair, changing room administration; the room must be
 // encrypted (roomKeysNeedEncryptedRoom, unverified.go).
 
-var errNoRoomRescueKey = newAPIError(404, -40007, "No room emergency password (rescue key) found")
+var (
+	errNoRoomRescueKey = newAPIError(404, -40007, "No room emergency password (rescue key) found")
+	// errRoomKeyPairExists is -70021 with the status the document lists
+	// for these operations (400; the catalogue's text).
+	errRoomKeyPairExists = newAPIError(400, -70021, "User does already have a keypair")
+)
 
 func (e *Emulator) roomKeyRoutes(r chi.Router) {
 	r.Get("/nodes/rooms/{room_id}/keypair", produces(mediaJSON, e.handleGetRoomKeyPair))
@@ -156,10 +161,10 @@ func (e *Emulator) handleSetRoomKeyPair(w http.ResponseWriter, r *http.Request) 
 	if len(n.roomRescueKeys) > 0 {
 		// One pair through this call; a second version comes with
 		// POST …/keypairs, which keeps the old private key.
-		writeError(w, errKeyPairExists)
+		writeError(w, errRoomKeyPairExists)
 		return
 	}
-	if err := addPair(&n.roomRescueKeys, &req, callerID(r), e.clock.now(), errKeyPairExists); err != nil {
+	if err := addPair(&n.roomRescueKeys, &req, callerID(r), e.clock.now(), errRoomKeyPairExists); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -179,7 +184,7 @@ func (e *Emulator) handleCreateRoomKeyPairPreserving(w http.ResponseWriter, r *h
 	if n == nil {
 		return
 	}
-	if err := preservePair(&n.roomRescueKeys, &req, callerID(r), e.clock.now(), errNoRoomRescueKey, errKeyPairExists); err != nil {
+	if err := preservePair(&n.roomRescueKeys, &req, callerID(r), e.clock.now(), errNoRoomRescueKey, errRoomKeyPairExists); err != nil {
 		writeError(w, err)
 		return
 	}

@@ -86,7 +86,7 @@ const policiesReadableByMembers = true
 // room (400 -40001 otherwise): PUT …/encrypt with isEncrypted=false drops
 // them, and the catalogue lists -40001 for these operations. Reading needs
 // "read" on the room and an own key pair (403 -70020); POST …/keypair
-// when a pair exists is 409 -70021 (a second version comes through POST
+// when a pair exists is 400 -70021 (a second version comes through POST
 // …/keypairs).
 const roomKeysNeedEncryptedRoom = true
 
