@@ -34,6 +34,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
 		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
+		r.Get("/public/software/third_party_dependencies", produces(mediaJSON, e.handleThirdPartyDependencies))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
 		e.publicShareRoutes(r)

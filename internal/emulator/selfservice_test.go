@@ -258,3 +258,12 @@ func decodeList(t *testing.T, r response, status int) []map[string]any {
 	}
 	return out
 }
+
+func TestThirdPartyDependencies(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	deps := decodeList(t, api(t, srv, "", "GET", "/public/software/third_party_dependencies", ""), 200)
+	if len(deps) == 0 || deps[0]["name"] != "chi" {
+		t.Errorf("third-party dependencies: %v", deps)
+	}
+}
