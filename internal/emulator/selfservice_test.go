@@ -128,6 +128,10 @@ func TestRecoverUserNameAnswersAlike(t *testing.T) {
 		len(ms[0].UserNames) != 1 || ms[0].UserNames[0] != "remember" {
 		t.Errorf("mails %+v, want one reminder naming remember", ms)
 	}
+	// The Go accessor sees the same mail.
+	if last, found := srv.LastMail(); !found || last.Kind != "recover_username" || last.To != ms[0].To {
+		t.Errorf("LastMail %+v, %v", last, found)
+	}
 	wantError(t, api(t, srv, "", "POST", "/auth/recover_username", `{"email":"not an address"}`), 400, -80009)
 	wantError(t, api(t, srv, "", "POST", "/auth/recover_username", `{}`), 400, -80000)
 }
