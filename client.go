@@ -61,6 +61,8 @@ type Client struct {
 	Provisioning *ProvisioningService
 	// Nodes holds rooms, folders and files.
 	Nodes *NodesService
+	// Shares holds download shares and upload shares (file requests).
+	Shares *SharesService
 	// Users administers users (USER_MANAGER role).
 	Users *UsersService
 	// Groups administers groups (GROUP_MANAGER role).
@@ -69,6 +71,10 @@ type Client struct {
 	Roles *RolesService
 	// Rooms holds room configuration, permissions and policies.
 	Rooms *RoomsService
+	// Auth holds user name recovery, password reset and the unauthenticated ping.
+	Auth *AuthService
+	// Subscriptions holds the own notification subscriptions of nodes and shares.
+	Subscriptions *SubscriptionsService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -114,10 +120,13 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Branding = &BrandingService{client: c}
 	c.Provisioning = &ProvisioningService{client: c}
 	c.Nodes = &NodesService{client: c}
+	c.Shares = &SharesService{client: c}
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
 	c.Roles = &RolesService{client: c}
 	c.Rooms = &RoomsService{client: c}
+	c.Auth = &AuthService{client: c}
+	c.Subscriptions = &SubscriptionsService{client: c}
 	return c, nil
 }
 

@@ -345,5 +345,6 @@ func (e *Emulator) handleDeleteKeyPair(w http.ResponseWriter, r *http.Request) {
 	}
 	e.emit(r, opKeyPairDeleted, u.id, u.keyPairs[i].version)
 	u.keyPairs = slices.Delete(u.keyPairs, i, i+1)
+	e.st.dropFileKeys(u)
 	w.WriteHeader(http.StatusNoContent)
 }
