@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	_ "image/jpeg" // for image.DecodeConfig
 	"image/png"
@@ -85,7 +86,8 @@ func readAvatar(w http.ResponseWriter, r *http.Request) (*avatarImage, *apiError
 	r.Body = http.MaxBytesReader(w, r.Body, maxAvatarBytes+1<<16)
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		if _, tooLarge := err.(*http.MaxBytesError); tooLarge {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
 			return nil, errAvatarTooLarge
 		}
 		return nil, errMandatory.withDebug("Mandatory fields cannot be empty: multipart part 'file' is missing")

@@ -96,6 +96,13 @@ func TestPasswordResetRoundTrip(t *testing.T) {
 	}
 	tk := loginAs(t, srv, "forgetful", "New-Secret-98765").Access
 	ok(t, api(t, srv, tk, "GET", "/user/account", ""), 200)
+	// The reset is in the event log, as the user's own change.
+	admin := login(t, srv).Access
+	var changes eventList
+	expect(t, api(t, srv, admin, "GET", fmt.Sprintf("/eventlog/events?type=%d&user_id=%d", operationID(t, srv, admin, "User changed"), uid), ""), 200, &changes)
+	if len(changes.Items) != 1 || changes.Items[0].ObjectID1 != uid {
+		t.Errorf("event log after the reset: %+v", changes.Items)
+	}
 
 	// Tokens expire.
 	if err := srv.AdvanceClock(6 * time.Minute); err != nil {
