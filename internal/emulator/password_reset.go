@@ -131,23 +131,23 @@ func (e *Emulator) handleRequestPasswordReset(w http.ResponseWriter, r *http.Req
 
 // resetTarget returns the user of the URL's reset token; unknown, used
 // and expired tokens are 404 "Token not found". Callers hold e.mu.
-func (e *Emulator) resetTarget(r *http.Request) (secretHash, *user, *apiError) {
+func (e *Emulator) resetTarget(r *http.Request) (*user, *apiError) {
 	h := hashSecret(chi.URLParam(r, "token"))
 	s := e.st.self()
 	t := s.resets[h]
 	if t == nil {
-		return h, nil, errResetTokenNotFound
+		return nil, errResetTokenNotFound
 	}
 	if !e.clock.now().Before(t.expiresAt) {
 		delete(s.resets, h)
-		return h, nil, errResetTokenNotFound
+		return nil, errResetTokenNotFound
 	}
 	u := e.st.users[t.userID]
 	if u == nil {
 		delete(s.resets, h)
-		return h, nil, errResetTokenNotFound
+		return nil, errResetTokenNotFound
 	}
-	return h, u, nil
+	return u, nil
 }
 
 // resetTokenInfoJSON is ResetPasswordTokenValidateResponse.
@@ -160,7 +160,7 @@ type resetTokenInfoJSON struct {
 func (e *Emulator) handleValidateResetToken(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, u, err := e.resetTarget(r)
+	u, err := e.resetTarget(r)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -182,7 +182,7 @@ func (e *Emulator) handleResetPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, u, err := e.resetTarget(r)
+	u, err := e.resetTarget(r)
 	if err != nil {
 		writeError(w, err)
 		return
