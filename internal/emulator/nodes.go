@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -70,8 +69,9 @@ type node struct {
 	// the members accepted or denied (roomperms.go).
 	memberState           map[int64]map[int64]string
 	useDataSpaceRescueKey bool
-	roomRescueKey         json.RawMessage // UserKeyPairContainer, opaque
-	policies              roomPolicies
+	// roomRescueKeys are the room rescue key pairs (room_keys.go).
+	roomRescueKeys []*keyPair
+	policies       roomPolicies
 }
 
 // perms is NodePermissions.
@@ -257,6 +257,9 @@ func deletedUserInfo(id int64) userInfoJSON {
 }
 
 func (st *state) userInfo(id int64) userInfoJSON {
+	if id == externalUserID {
+		return externalUserInfo()
+	}
 	if u := st.users[id]; u != nil {
 		return userInfo(u)
 	}
@@ -372,6 +375,8 @@ func (v nodeView) toJSON(withEncryptionInfo bool) nodeJSON {
 		IsFavorite:            n.favoredBy[v.uid],
 		CntComments:           st.commentCount(n.id),
 		CntDeletedVersions:    st.deletedVersionCount(n),
+		CntDownloadShares:     st.downloadShareCount(n.id),
+		CntUploadShares:       st.uploadShareCount(n.id),
 	}
 	if !n.expireAt.IsZero() {
 		t := apiTime(n.expireAt)

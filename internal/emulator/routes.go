@@ -34,8 +34,11 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
 		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
+		r.Get("/public/software/third_party_dependencies", produces(mediaJSON, e.handleThirdPartyDependencies))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
+		e.publicShareRoutes(r)
+		e.selfServicePublicRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -46,6 +49,8 @@ func (e *Emulator) routes() http.Handler {
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
 			e.transferRoutes(r)
+			e.shareRoutes(r)
+			e.selfServiceRoutes(r)
 		})
 	})
 
@@ -69,8 +74,9 @@ func (e *Emulator) routes() http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			// Path only: queries can carry codes and tokens.
-			e.log.Debug("request", "method", req.Method, "path", req.URL.Path, "status", sw.status, "duration", time.Since(start))
+			// Path only (queries can carry codes and tokens), with its secret
+			// segments hidden.
+			e.log.Debug("request", "method", req.Method, "path", logPath(req.URL.Path), "status", sw.status, "duration", time.Since(start))
 		}()
 		if e.applyFault(sw, req) {
 			return
