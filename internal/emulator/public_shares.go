@@ -223,11 +223,21 @@ func (st *state) shareTokenValid(s *downloadShare, tok string, now time.Time) *a
 	return nil
 }
 
+// ctxHeadRequest marks a HEAD request that the outer handler passes on as
+// a GET.
+const ctxHeadRequest ctxKey = 100
+
+// isHead reports whether r arrived as HEAD.
+func isHead(r *http.Request) bool {
+	head, _ := r.Context().Value(ctxHeadRequest).(bool)
+	return head || r.Method == http.MethodHead
+}
+
 // countsDownload reports whether a request for content of size bytes (-1:
 // an archive, always whole) delivers the last byte: a GET whose range,
 // if any, reaches the end.
 func countsDownload(r *http.Request, size int64) bool {
-	if r.Method != http.MethodGet {
+	if isHead(r) {
 		return false
 	}
 	if size < 0 || r.Header.Get("Range") == "" {

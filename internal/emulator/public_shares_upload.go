@@ -305,7 +305,7 @@ func (e *Emulator) serveArchive(w http.ResponseWriter, r *http.Request, root *no
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name+".zip"))
 	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
+	if isHead(r) {
 		return
 	}
 	zw := zip.NewWriter(w)

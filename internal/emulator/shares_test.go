@@ -258,8 +258,11 @@ func TestPublicDownloadShare(t *testing.T) {
 	if r := fetch(t, srv, u, "Range: bytes=0-99"); r.status != 206 || !bytes.Equal(r.body, content[:100]) {
 		t.Fatalf("range: %d", r.status)
 	}
+	if r := call(t, srv, "HEAD", u, nil); r.status != 200 || r.header.Get("Content-Length") != "5000" {
+		t.Fatalf("HEAD: %d %v", r.status, r.header)
+	}
 	if downloads() != 0 {
-		t.Errorf("a partial read counted as a download")
+		t.Errorf("a partial read or a HEAD counted as a download")
 	}
 	if r := fetch(t, srv, u); r.status != 200 || !bytes.Equal(r.body, content) {
 		t.Fatalf("download: %d, %d bytes", r.status, len(r.body))
