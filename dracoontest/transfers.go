@@ -33,3 +33,10 @@ func (s *Server) ExpirePresignedURLs() int { return s.emu.ExpirePresignedURLs() 
 // SetSpaceLimit sets the customer's space limit in bytes (0: unlimited);
 // uploads beyond it fail with 507.
 func (s *Server) SetSpaceLimit(bytes int64) { s.emu.SetSpaceLimit(bytes) }
+
+// WithoutContentHashes skips the MD5 digests of uploaded bytes (chunk
+// answers and ETags carry random tags, multi-part files no hash), for
+// throughput measurements of the transport alone.
+func WithoutContentHashes() Option {
+	return func(c *config) { c.emu.NoContentHashes = true }
+}

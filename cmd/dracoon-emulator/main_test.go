@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -276,4 +277,76 @@ func TestControlTokenAndLoopbackWarning(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+}
+
+// TestDataDirAndHostFlags: with --data-dir an uploaded file lands in
+// DIR/blobs and downloads back; with --trust-host-header the upload URL
+// follows the request's Host.
+func TestDataDirAndHostFlags(t *testing.T) {
+	dir := t.TempDir()
+	base, stderr, stop := startRun(t, "--addr", "127.0.0.1:0", "--admin-password", "Pass-1234", "--s3=false", "--data-dir", dir, "--trust-host-header")
+	defer stop()
+	token := controlToken(t, stderr.String())
+	send := func(method, url, auth, body string, into any, hdr ...string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			if hdr[i] == "Host" {
+				req.Host = hdr[i+1]
+			} else {
+				req.Header.Set(hdr[i], hdr[i+1])
+			}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if into != nil {
+			if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+				t.Fatalf("%s %s: %d: %v", method, url, resp.StatusCode, err)
+			}
+		}
+		return resp
+	}
+	resp, err := http.PostForm(base+"/oauth/token", url.Values{
+		"grant_type": {"password"}, "username": {"admin"}, "password": {"Pass-1234"}, "client_id": {"dracoon_legacy_scripting"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	var room struct{ ID int64 }
+	send("POST", base+"/_emulator/rooms", token, `{"name":"flags"}`, &room)
+	var ch struct{ UploadURL, Token string }
+	body := `{"parentId":` + strconv.FormatInt(room.ID, 10) + `,"name":"f.bin"}`
+	send("POST", base+"/api/v4/nodes/files/uploads", tok.AccessToken, body, &ch, "Host", "files.example:9999")
+	if want := "http://files.example:9999/api/v4/uploads/" + ch.Token; ch.UploadURL != want {
+		t.Fatalf("uploadUrl %q, want %q", ch.UploadURL, want)
+	}
+	upload := base + "/api/v4/uploads/" + ch.Token
+	send("POST", upload, "", "stored on disk", nil, "Content-Type", "application/octet-stream")
+	var node struct{ ID int64 }
+	send("PUT", upload, "", "{}", &node)
+	entries, err := os.ReadDir(filepath.Join(dir, "blobs"))
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("blobs in the data dir: %v %v", entries, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "blobs", entries[0].Name())); string(b) != "stored on disk" {
+		t.Fatalf("blob holds %q", b)
+	}
+	var dl struct{ DownloadURL string }
+	send("POST", base+"/api/v4/nodes/files/"+strconv.FormatInt(node.ID, 10)+"/downloads", tok.AccessToken, "", &dl)
+	got := send("GET", base+"/api/v4/downloads/"+dl.DownloadURL[strings.LastIndex(dl.DownloadURL, "/")+1:], "", "", nil)
+	if got.StatusCode != 200 || got.ContentLength != int64(len("stored on disk")) {
+		t.Fatalf("download: %d, %d bytes", got.StatusCode, got.ContentLength)
+	}
 }

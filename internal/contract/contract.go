@@ -58,14 +58,6 @@ var Allowlist = struct {
 	// the emulator's injected faults produce them. Such answers are
 	// checked against ErrorResponse.
 	UndocumentedErrorStatuses []int
-	// RawChunkBodies: the document declares chunk uploads (POST
-	// /uploads/{token}, POST /nodes/files/uploads/{upload_id}, POST
-	// /public/shares/uploads/{access_key}/{upload_id}) as
-	// multipart/form-data only, but real servers also take the raw bytes
-	// (dco3 sends application/octet-stream, the Python client a raw body
-	// without any Content-Type; api-flows §2). Such bodies are not checked
-	// against the multipart schema.
-	RawChunkBodies []string
 	// NullForOptional: a request body may carry null for a property that
 	// is not required. The document marks no request property nullable,
 	// but DRACOON (Spring and Jackson) reads null as "not given", and the
@@ -84,7 +76,6 @@ var Allowlist = struct {
 	NotAcceptableAsJSON:       true,
 	ArrayEnumOnItems:          true,
 	UndocumentedErrorStatuses: []int{405, 429, 500, 502, 503, 504},
-	RawChunkBodies:            []string{"POST /v4/uploads/{token}", "POST /v4/nodes/files/uploads/{upload_id}", "POST /v4/public/shares/uploads/{access_key}/{upload_id}"},
 	NullForOptional:           true,
 	ZonelessDateTime:          true,
 }
@@ -437,12 +428,14 @@ func redact(msg string, r *http.Request, body []byte) string {
 func (s *spec) check(ex *exchange) []string {
 	p := ex.req.URL.Path
 	switch {
+	case strings.HasPrefix(p, ObjectStorePrefix):
+		return checkObjectStore(ex)
+	case isRawChunk(ex.req):
+		return s.checkAPI(asFilePart(ex))
 	case strings.HasPrefix(p, "/oauth/"):
 		return s.checkOAuth(ex)
 	case isServicePath(p):
 		return checkService(ex)
-	case strings.HasPrefix(p, ObjectStorePrefix):
-		return checkObjectStore(ex)
 	case strings.HasPrefix(p, "/api/"):
 		if fixture, ok := s.extra[ex.req.Method+" "+p]; ok {
 			return checkAgainstFixture(ex, fixture)
@@ -492,9 +485,6 @@ func (s *spec) validateRequest(r *http.Request, body []byte) (op *openapi3.Opera
 		Options:    &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
 	}
 	in.Options.WithCustomSchemaErrorFunc(shortSchemaError)
-	if slices.Contains(Allowlist.RawChunkBodies, r.Method+" "+rt.path) && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		in.Options.ExcludeRequestBody = true
-	}
 	return op, in, "", openapi3filter.ValidateRequest(context.Background(), in)
 }
 

@@ -30,10 +30,10 @@ var oauthOperations = []string{
 
 // Undocumented returns the operations ("METHOD /path") the contract checks
 // although the OpenAPI document lacks them: the OAuth endpoints, the
-// object store of presigned S3 URLs, the configuration endpoints recorded
-// from dco3 and the reporting and branding services' endpoints. Sorted.
+// configuration endpoints recorded from dco3 and the reporting and
+// branding services' endpoints. Sorted.
 func Undocumented() []string {
-	out := slices.AppendSeq(slices.Concat(oauthOperations, serviceOperations, objectStoreOperations), maps.Keys(fixtureOperations))
+	out := slices.AppendSeq(slices.Concat(oauthOperations, serviceOperations), maps.Keys(fixtureOperations))
 	slices.Sort(out)
 	return out
 }

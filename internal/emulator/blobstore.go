@@ -3,11 +3,14 @@ package emulator
 import (
 	"bytes"
 	"crypto/md5"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -33,6 +36,8 @@ type blobStore interface {
 	flip(id string, off int64) error
 	// clear removes every blob (Reset).
 	clear()
+	// ids lists the stored blobs, without those still being written.
+	ids() []string
 }
 
 // blobReader reads one blob.
@@ -51,40 +56,51 @@ const copyBufSize = 1 << 20
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
 
 // copyHashed copies src to dst (at most limit bytes when limit ≥ 0) and
-// returns the count and MD5 of what was copied.
-func copyHashed(dst io.Writer, src io.Reader, limit int64) (int64, [md5.Size]byte, error) {
+// returns the count and MD5 of what was copied. Without hashing the "sum"
+// is a random tag instead (Config.NoContentHashes).
+func copyHashed(dst io.Writer, src io.Reader, limit int64, hashing bool) (int64, [md5.Size]byte, error) {
 	var sum [md5.Size]byte
 	h := md5.New()
 	if limit >= 0 {
 		src = io.LimitReader(src, limit+1)
 	}
+	if hashing {
+		dst = io.MultiWriter(dst, h)
+	}
 	bp := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(bp)
-	n, err := io.CopyBuffer(io.MultiWriter(dst, h), src, *bp)
+	n, err := io.CopyBuffer(dst, src, *bp)
 	if err != nil {
 		return n, sum, err
 	}
 	if limit >= 0 && n > limit {
 		return n, sum, errBlobTooLong
 	}
-	h.Sum(sum[:0])
+	if hashing {
+		h.Sum(sum[:0])
+	} else {
+		_, _ = rand.Read(sum[:])
+	}
 	return n, sum, nil
 }
 
 // memStore is the in-memory blobStore.
 type memStore struct {
-	mu    sync.Mutex
-	blobs map[string][]byte
+	hashing bool
+	mu      sync.Mutex
+	blobs   map[string][]byte
 }
 
-func newMemStore() *memStore { return &memStore{blobs: map[string][]byte{}} }
+func newMemStore(hashing bool) *memStore {
+	return &memStore{hashing: hashing, blobs: map[string][]byte{}}
+}
 
 func (s *memStore) write(r io.Reader, limit int64) (string, int64, [md5.Size]byte, error) {
 	var buf bytes.Buffer
 	if limit > 0 {
 		buf.Grow(int(min(limit, 64<<20)))
 	}
-	n, sum, err := copyHashed(&buf, r, limit)
+	n, sum, err := copyHashed(&buf, r, limit, s.hashing)
 	if err != nil {
 		return "", n, sum, err
 	}
@@ -131,20 +147,31 @@ func (s *memStore) clear() {
 	s.mu.Unlock()
 }
 
+func (s *memStore) ids() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Collect(maps.Keys(s.blobs))
+}
+
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
 
 // diskStore keeps each blob in a file of one folder.
-type diskStore struct{ dir string }
+type diskStore struct {
+	dir     string
+	hashing bool
+	mu      sync.Mutex
+	writing map[string]bool // blobs being written, invisible to ids
+}
 
 // newDiskStore prepares dir (created when missing) for blobs.
-func newDiskStore(dir string) (*diskStore, error) {
+func newDiskStore(dir string, hashing bool) (*diskStore, error) {
 	dir = filepath.Join(dir, "blobs")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("emulator: data dir: %w", err)
 	}
-	return &diskStore{dir: dir}, nil
+	return &diskStore{dir: dir, hashing: hashing, writing: map[string]bool{}}, nil
 }
 
 func (s *diskStore) path(id string) string { return filepath.Join(s.dir, id) }
@@ -155,7 +182,16 @@ func (s *diskStore) write(r io.Reader, limit int64) (string, int64, [md5.Size]by
 	if err != nil {
 		return "", 0, sum, err
 	}
-	n, sum, err := copyHashed(f, r, limit)
+	id := filepath.Base(f.Name())
+	s.mu.Lock()
+	s.writing[id] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.writing, id)
+		s.mu.Unlock()
+	}()
+	n, sum, err := copyHashed(f, r, limit, s.hashing)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -163,7 +199,20 @@ func (s *diskStore) write(r io.Reader, limit int64) (string, int64, [md5.Size]by
 		os.Remove(f.Name())
 		return "", n, sum, err
 	}
-	return filepath.Base(f.Name()), n, sum, nil
+	return id, n, sum, nil
+}
+
+func (s *diskStore) ids() []string {
+	entries, _ := os.ReadDir(s.dir)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, e := range entries {
+		if !s.writing[e.Name()] {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 func (s *diskStore) open(id string) (blobReader, error) { return os.Open(s.path(id)) }
@@ -299,9 +348,9 @@ func copyTo(dst io.Writer, src io.Reader) error {
 
 // storeBytes stores b as the content of a seeded file.
 func storeBytes(s blobStore, b []byte) (*fileData, string, error) {
-	id, n, sum, err := s.write(bytes.NewReader(b), -1)
+	id, n, _, err := s.write(bytes.NewReader(b), -1)
 	if err != nil {
 		return nil, "", err
 	}
-	return &fileData{segs: []segment{{blob: id, size: n}}, size: n}, fmt.Sprintf("%x", sum), nil
+	return &fileData{segs: []segment{{blob: id, size: n}}, size: n}, fmt.Sprintf("%x", md5.Sum(b)), nil
 }

@@ -67,9 +67,24 @@ func (e *Emulator) handleCreateDownload(w http.ResponseWriter, r *http.Request) 
 		writeError(w, err)
 		return
 	}
+	e.sweepDownloadTokens()
 	tok := randomString(64)
 	e.xfer.downloads[hashSecret(tok)] = &downloadToken{nodeID: n.id, expiresAt: e.clock.now().Add(DownloadTokenLifetime)}
 	writeJSON(w, http.StatusOK, downloadTokenResponse{DownloadURL: e.baseURL(r) + "/api/v4/downloads/" + tok, Token: tok})
+}
+
+// sweepDownloadTokens drops expired tokens once there are many (dco3
+// mints one per chunk). Callers hold e.mu.
+func (e *Emulator) sweepDownloadTokens() {
+	if len(e.xfer.downloads) < 1024 {
+		return
+	}
+	now := e.clock.now()
+	for k, t := range e.xfer.downloads {
+		if !t.expiresAt.After(now) {
+			delete(e.xfer.downloads, k)
+		}
+	}
 }
 
 // handleDownloadByToken serves GET|HEAD /downloads/{token}.

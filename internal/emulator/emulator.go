@@ -13,7 +13,10 @@
 // paging/filter/sort, auth.go for the token check, ids.go for ids and
 // random strings, clock.go for time and the one date parser, names.go for
 // name and text validation, deadlines.go for the connection timeouts that
-// cmd/dracoon-emulator and dracoontest apply).
+// cmd/dracoon-emulator and dracoontest apply). Transfers: uploads.go
+// (channels, classic chunks, completion), s3.go (presigned parts and the
+// object store), downloads.go, filekeys.go, blobstore.go (file contents in
+// memory or on disk, never held whole by a handler) and blobgc.go.
 //
 // Hostile input is refused in the shared helpers, so every handler inherits
 // it: decodeJSON (JSON content type, UTF-8, no lone surrogates), parseDate
@@ -123,6 +126,12 @@ type Config struct {
 	// client (issue 6).
 	TrustHostHeader bool
 
+	// NoContentHashes skips the MD5 digests of uploaded bytes, the
+	// emulator's main CPU cost: chunk answers and S3 ETags then carry a
+	// random tag of the same shape, and files uploaded in several pieces
+	// have no hash. For throughput measurements of the transport only.
+	NoContentHashes bool
+
 	// S3MinPartSize is the smallest size of a direct-S3 part other than
 	// the last one (default 5 MiB, as S3 requires); completion fails with
 	// smaller parts. Tests may lower it.
@@ -223,13 +232,13 @@ func New(cfg Config) (*Emulator, error) {
 		e.externalHost = u.Host
 	}
 	if cfg.DataDir != "" {
-		ds, err := newDiskStore(cfg.DataDir)
+		ds, err := newDiskStore(cfg.DataDir, !cfg.NoContentHashes)
 		if err != nil {
 			return nil, err
 		}
 		e.store = ds
 	} else {
-		e.store = newMemStore()
+		e.store = newMemStore(!cfg.NoContentHashes)
 	}
 	e.xfer = newTransfers()
 	e.st = e.seed()

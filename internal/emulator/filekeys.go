@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
 	"slices"
@@ -63,6 +64,27 @@ func (st *state) setFileKey(n *node, uid int64, k fileKeyJSON) bool {
 	}
 	n.fileKeys[uid][v] = k
 	return true
+}
+
+// dropFileKeys removes u's file keys for key-pair versions u no longer
+// has, on live and deleted files, after u deleted a key pair
+// (emulator-spec §4.6). The files themselves stay.
+func (st *state) dropFileKeys(u *user) {
+	drop := func(n *node) {
+		for v := range n.fileKeys[u.id] {
+			if !slices.ContainsFunc(u.keyPairs, func(k *keyPair) bool { return k.version == v }) {
+				delete(n.fileKeys[u.id], v)
+			}
+		}
+	}
+	for _, n := range st.nodes {
+		drop(n)
+	}
+	for _, d := range st.tree.deleted {
+		for _, n := range d.subtree {
+			drop(n)
+		}
+	}
 }
 
 // fileKeyFor returns uid's key for n: of the given key-pair version, else
@@ -261,9 +283,9 @@ func (st *state) missingKeys(uid int64, room *node, fileID, userID int64) []miss
 			files = append(files, n)
 		}
 	}
-	slices.SortFunc(files, func(a, b *node) int { return cmpInt64(a.id, b.id) })
+	slices.SortFunc(files, func(a, b *node) int { return cmp.Compare(a.id, b.id) })
 	users := slices.Collect(maps.Values(st.users))
-	slices.SortFunc(users, func(a, b *user) int { return cmpInt64(a.id, b.id) })
+	slices.SortFunc(users, func(a, b *user) int { return cmp.Compare(a.id, b.id) })
 	var items []missingItemJSON
 	for _, f := range files {
 		for _, u := range users {

@@ -330,5 +330,6 @@ func (e *Emulator) handleDeleteKeyPair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.keyPairs = slices.Delete(u.keyPairs, i, i+1)
+	e.st.dropFileKeys(u)
 	w.WriteHeader(http.StatusNoContent)
 }

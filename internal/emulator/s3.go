@@ -128,6 +128,7 @@ func (e *Emulator) presignParts(w http.ResponseWriter, r *http.Request, find fun
 			return
 		}
 	}
+	ch.touched = e.clock.now()
 	base := e.baseURL(r)
 	expires := e.clock.now().Add(PresignedURLLifetime)
 	out := presignedListJSON{URLs: make([]presignedURLJSON, 0, last-first+1)}
@@ -174,7 +175,7 @@ func (e *Emulator) handleS3PutPart(w http.ResponseWriter, r *http.Request) {
 		}
 	case !p.expiresAt.After(e.clock.now()):
 		problem = func() { writeS3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired") }
-	case p.channel.state != chanOpen || e.xfer.uploads[p.channel.id] != p.channel:
+	case p.channel.state != chanOpen || e.xfer.uploads[p.channel.id] != p.channel || e.channelExpired(p.channel):
 		problem = func() {
 			writeS3Error(w, http.StatusNotFound, "NoSuchUpload", "The specified upload does not exist.")
 		}
@@ -206,6 +207,7 @@ func (e *Emulator) handleS3PutPart(w http.ResponseWriter, r *http.Request) {
 			e.store.remove(old.seg.blob)
 		}
 		ch.parts[p.part] = &s3Part{seg: segment{blob: id, size: n}, etag: etag}
+		ch.touched = e.clock.now()
 	}
 	e.mu.Unlock()
 	if !ok {
@@ -252,6 +254,9 @@ func (e *Emulator) acceptS3(ch *uploadChannel, c *completion, parts []s3PartJSON
 	if err != nil {
 		return err
 	}
+	if e.cfg.NoContentHashes && data.size > 0 {
+		sum = "" // the ETags are random tags
+	}
 	used := map[string]bool{}
 	for _, s := range data.segs {
 		used[s.blob] = true
@@ -263,14 +268,15 @@ func (e *Emulator) acceptS3(ch *uploadChannel, c *completion, parts []s3PartJSON
 		}
 	}
 	ch.state = chanFinishing
-	ch.pending = &pendingS3{c: c, data: data, sum: sum, hashDone: sum != ""}
+	hashed := sum != "" || e.cfg.NoContentHashes
+	ch.pending = &pendingS3{c: c, data: data, sum: sum, hashDone: hashed}
 	delete(e.xfer.byToken, ch.token)
 	for k, u := range e.xfer.presigned {
 		if u.channel == ch {
 			delete(e.xfer.presigned, k)
 		}
 	}
-	if sum == "" {
+	if !hashed {
 		go e.hashPending(ch, ch.pending)
 	}
 	return nil

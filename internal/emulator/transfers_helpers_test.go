@@ -78,11 +78,7 @@ func sendChunk(t *testing.T, srv *dracoontest.Server, ch channel, data []byte, c
 	var hdr []string
 	body := &bytes.Buffer{}
 	if asMultipart {
-		mw := multipart.NewWriter(body)
-		fw, _ := mw.CreateFormFile("file", "upload")
-		fw.Write(data)
-		mw.Close()
-		hdr = append(hdr, "Content-Type: "+mw.FormDataContentType())
+		hdr = append(hdr, "Content-Type: "+multipartWriter(body, "upload", data))
 	} else {
 		body.Write(data)
 		hdr = append(hdr, "Content-Type: application/octet-stream")
@@ -251,4 +247,14 @@ func pollDone(t *testing.T, srv *dracoontest.Server, tk, uploadID string) map[st
 	}
 	t.Fatal("upload never finished")
 	return nil
+}
+
+// multipartWriter writes data as the multipart "file" part with filename
+// into body and returns the body's Content-Type.
+func multipartWriter(body *bytes.Buffer, filename string, data []byte) string {
+	mw := multipart.NewWriter(body)
+	fw, _ := mw.CreateFormFile("file", filename)
+	fw.Write(data)
+	mw.Close()
+	return mw.FormDataContentType()
 }

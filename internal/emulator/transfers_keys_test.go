@@ -175,3 +175,17 @@ func TestMissingKeysBatches(t *testing.T) {
 	}
 	wantError(t, api(t, srv, admin, "GET", "/nodes/missingFileKeys?use_key=nonsense", ""), 400, -92001)
 }
+
+// Deleting a key pair deletes the file keys encrypted for it.
+func TestKeyPairDeletionDropsFileKeys(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, dracoontest.WithS3(false))
+	admin := login(t, srv).Access
+	wantStatus(t, api(t, srv, admin, "POST", "/user/account/keypair", keyPairBody("A", testPublicKey, testPrivateKey)), 204)
+	room := encryptedRoom(t, srv, admin, "drop", srv.AdminID)
+	ch := openChannel(t, srv, admin, room, "k.bin", "")
+	file := idOf(nodeOf(t, complete(t, srv, ch, `{"fileKey":`+fileKeyBody("admin", "A")+`}`), http.StatusCreated))
+	wantStatus(t, api(t, srv, admin, "GET", fmt.Sprintf("/nodes/files/%d/user_file_key", file), ""), 200)
+	wantStatus(t, api(t, srv, admin, "DELETE", "/user/account/keypair?version=A", ""), 204)
+	wantError(t, api(t, srv, admin, "GET", fmt.Sprintf("/nodes/files/%d/user_file_key", file), ""), 404, -40761)
+}

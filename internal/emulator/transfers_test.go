@@ -3,9 +3,12 @@ package emulator_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/dracoon-go/dracoon/dracoontest"
 )
@@ -86,6 +89,12 @@ func TestClassicContentRangeStyles(t *testing.T) {
 		"none":   func(int) string { return "" },
 		"python-encrypted": func(i int) string {
 			return fmt.Sprintf("bytes %d-%d/%d", i*1000, i*1000, len(data))
+		},
+		// An inclusive previous end, as a variant of the same client
+		// bookkeeping could send: still appended.
+		"python-encrypted-inclusive": func(i int) string {
+			end := max(i*1000-1, 0)
+			return fmt.Sprintf("bytes %d-%d/%d", end, end, len(data))
 		},
 	}
 	for name, rng := range styles {
@@ -311,4 +320,99 @@ func TestTransferURLsAndHost(t *testing.T) {
 			t.Errorf("trust=%v: uploadUrl %q, want prefix %q", trust, u, want)
 		}
 	}
+}
+
+// The Python client's single-chunk upload: a raw body of unknown length
+// (chunked transfer encoding) without Content-Type or Content-Range.
+func TestRawChunkedBodyWithoutContentType(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, dracoontest.WithS3(false))
+	room, tk := roomFor(t, srv, "raw")
+	data := randomBytes(70000, 8)
+	ch := openChannel(t, srv, tk, room, "raw.bin", "")
+	req, err := http.NewRequestWithContext(t.Context(), "POST", ch.UploadURL, io.MultiReader(bytes.NewReader(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if req.ContentLength != 0 || req.Header.Get("Content-Type") != "" {
+		t.Fatalf("the request was not sent chunked and untyped")
+	}
+	wantChunk(t, response{status: resp.StatusCode, header: resp.Header, body: body}, data)
+	n := nodeOf(t, complete(t, srv, ch, ""), http.StatusCreated)
+	wantDownload(t, srv, tk, idOf(n), data)
+}
+
+// Chunks with exact ranges sent concurrently land at their offsets; so do
+// S3 parts.
+func TestConcurrentChunksAndParts(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, dracoontest.WithS3MinPartSize(1000))
+	room, tk := roomFor(t, srv, "concurrent")
+	const pieces, size = 8, 1000
+	data := randomBytes(pieces*size+17, 11)
+	ch := openChannel(t, srv, tk, room, "c.bin", "")
+	var wg sync.WaitGroup
+	results := make([]response, pieces+1)
+	for i := range pieces + 1 {
+		wg.Go(func() {
+			chunk := data[i*size : min((i+1)*size, len(data))]
+			results[i] = sendChunk(t, srv, ch, chunk, fmt.Sprintf("bytes %d-%d/%d", i*size, i*size+len(chunk)-1, len(data)), i%2 == 0)
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		wantChunk(t, r, data[i*size:min((i+1)*size, len(data))])
+	}
+	wantDownload(t, srv, tk, idOf(nodeOf(t, complete(t, srv, ch, ""), http.StatusCreated)), data)
+
+	s3ch := openChannel(t, srv, tk, room, "s.bin", `"directS3Upload":true`)
+	urls := presign(t, srv, tk, s3ch, 1, pieces, size)
+	urls = append(urls, presign(t, srv, tk, s3ch, pieces+1, pieces+1, 17)...)
+	parts := make([]string, pieces+1)
+	for i := range pieces + 1 {
+		wg.Go(func() {
+			chunk := data[i*size : min((i+1)*size, len(data))]
+			results[i] = putPart(t, srv, urls[i], chunk)
+			parts[i] = fmt.Sprintf(`{"partNumber":%d,"partEtag":%s}`, i+1, results[i].header.Get("ETag"))
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.status != http.StatusOK {
+			t.Fatalf("part %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	r := api(t, srv, tk, "PUT", "/nodes/files/uploads/"+s3ch.UploadID+"/s3", `{"parts":[`+strings.Join(parts, ",")+`]}`)
+	if r.status != http.StatusAccepted {
+		t.Fatalf("completion: %d %s", r.status, r.body)
+	}
+	wantDownload(t, srv, tk, idOf(pollDone(t, srv, tk, s3ch.UploadID)), data)
+}
+
+// An open channel lives 24 hours after its last chunk, then it is gone
+// with its bytes.
+func TestIdleChannelsExpire(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, dracoontest.WithS3(false))
+	room, tk := roomFor(t, srv, "idle")
+	busy := openChannel(t, srv, tk, room, "busy.bin", "")
+	idle := openChannel(t, srv, tk, room, "idle.bin", "")
+	wantChunk(t, sendChunk(t, srv, idle, []byte("x"), "", false), []byte("x"))
+	if err := srv.AdvanceClock(23 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	wantChunk(t, sendChunk(t, srv, busy, []byte("y"), "", false), []byte("y"))
+	if err := srv.AdvanceClock(2 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	tk = login(t, srv).Access // the first token may have expired
+	wantError(t, complete(t, srv, idle, ""), 404, -20501)
+	wantError(t, api(t, srv, tk, "GET", "/nodes/files/uploads/"+idle.UploadID, ""), 404, -20501)
+	wantDownload(t, srv, tk, idOf(nodeOf(t, complete(t, srv, busy, ""), http.StatusCreated)), []byte("y"))
 }

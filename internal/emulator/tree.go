@@ -404,7 +404,7 @@ func (e *Emulator) CreateFile(spec FileSpec) (int64, error) {
 }
 
 // newFile builds (but does not attach) a file node with content data
-// (nil for an empty file) and its MD5 hex digest.
+// (nil for an empty file) and its MD5 hex digest ("": unknown).
 func (e *Emulator) newFile(parent *node, name string, data *fileData, sum string, uid int64) *node {
 	st := e.st
 	now := e.clock.now()
@@ -413,7 +413,7 @@ func (e *Emulator) newFile(parent *node, name string, data *fileData, sum string
 	if data == nil {
 		data = &fileData{}
 	}
-	if sum == "" {
+	if sum == "" && data.size == 0 {
 		sum = emptyMD5
 	}
 	n := &node{

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/hex"
 	"io"
 	"mime"
@@ -38,7 +39,6 @@ var (
 	errFileKeyRequired  = newAPIError(400, -40763, "File key must be set for an upload into an encrypted room")
 	errRoomQuota        = newAPIError(507, -40200, "Exceeds the free node quota in room")
 	errCustomerQuota    = newAPIError(507, -90200, "Exceeds the free customer quota")
-	errNoKeyPairUpload  = newAPIError(403, -70020, "User does not have a keypair")
 	errUploadConflict   = newAPIError(409, -40010, "File with the same name already exists")
 )
 
@@ -57,6 +57,7 @@ type transfers struct {
 	byToken   map[string]*uploadChannel // by channel token
 	downloads map[secretHash]*downloadToken
 	presigned map[secretHash]*presignedURL // s3.go
+	gc        blobSweeper                  // blobgc.go
 }
 
 func newTransfers() *transfers {
@@ -65,6 +66,7 @@ func newTransfers() *transfers {
 		byToken:   map[string]*uploadChannel{},
 		downloads: map[secretHash]*downloadToken{},
 		presigned: map[secretHash]*presignedURL{},
+		gc:        blobSweeper{last: time.Now()},
 	}
 }
 
@@ -83,6 +85,7 @@ type uploadChannel struct {
 	s3             bool
 	state          string
 	createdAt      time.Time
+	touched        time.Time // last chunk, part or URL request (emulator clock)
 
 	// Classic: the chunks by offset; next is where an appended chunk goes.
 	pieces []piece
@@ -181,6 +184,7 @@ func (e *Emulator) handleCreateUpload(w http.ResponseWriter, r *http.Request) {
 	uid := callerID(r)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.maybeSweepBlobs()
 	ch, err := e.openChannel(r, uid, &req)
 	if err != nil {
 		writeError(w, err)
@@ -222,7 +226,7 @@ func (e *Emulator) openChannel(r *http.Request, uid int64, req *createFileUpload
 	ch := &uploadChannel{
 		id: randomString(32), token: randomString(32), userID: uid,
 		parentID: parent.id, name: *req.Name, size: -1, state: chanOpen,
-		createdAt: e.clock.now(),
+		createdAt: e.clock.now(), touched: e.clock.now(),
 	}
 	if err := parseTimestamps(timestampPair(req.TimestampCreation, &ch.tsCreation), timestampPair(req.TimestampModification, &ch.tsModification)); err != nil {
 		return nil, err
@@ -255,7 +259,7 @@ func (e *Emulator) openChannel(r *http.Request, uid int64, req *createFileUpload
 		return nil, errS3Enforced
 	}
 	if st.roomOf(parent).isEncrypted && st.keyPairOf(uid, "") == nil {
-		return nil, errNoKeyPairUpload
+		return nil, errCallerNoKeyPair
 	}
 	if ch.s3 {
 		ch.parts = map[int]*s3Part{}
@@ -293,16 +297,31 @@ func (e *Emulator) checkQuota(parent *node, add int64) *apiError {
 // hold e.mu.
 func (e *Emulator) channelByToken(r *http.Request) (*uploadChannel, *apiError) {
 	ch := e.xfer.byToken[chi.URLParam(r, "token")]
-	if ch == nil {
+	if ch == nil || e.channelExpired(ch) {
 		return nil, errUploadNotFound
 	}
 	return ch, nil
 }
 
+// UploadChannelLifetime is how long an open upload channel lives without
+// a chunk, a part or a URL request; then it is gone (404 -20501) with its
+// bytes. The real value is not documented.
+const UploadChannelLifetime = 24 * time.Hour
+
+// channelExpired drops ch when it has been idle too long and reports
+// whether it did. Callers hold e.mu.
+func (e *Emulator) channelExpired(ch *uploadChannel) bool {
+	if ch.state != chanOpen || e.clock.now().Sub(ch.touched) < UploadChannelLifetime {
+		return false
+	}
+	e.closeChannel(ch, true)
+	return true
+}
+
 // channelByID finds the caller's channel by upload id. Callers hold e.mu.
 func (e *Emulator) channelByID(r *http.Request) (*uploadChannel, *apiError) {
 	ch := e.xfer.uploads[chi.URLParam(r, "upload_id")]
-	if ch == nil || ch.userID != callerID(r) {
+	if ch == nil || ch.userID != callerID(r) || e.channelExpired(ch) {
 		return nil, errUploadNotFound
 	}
 	return ch, nil
@@ -321,9 +340,11 @@ func (e *Emulator) handleChunkByID(w http.ResponseWriter, r *http.Request) {
 var contentRangeRE = regexp.MustCompile(`^bytes (\d{1,18})-(\d{1,18})/(\d{1,18}|\*)$`)
 
 // chunkPlacement reads a chunk's Content-Range: append reports that the
-// chunk goes after the bytes received so far (no header, or the Python
-// client's "bytes 0-0/<size>", which it sends on every chunk); otherwise
-// start is the chunk's offset.
+// chunk goes after the bytes received so far (no header, or a range whose
+// start equals its end: the Python client sends "bytes 0-0/<size>" on
+// every plain chunk and "bytes <prevEnd>-<prevEnd>/<size>" on encrypted
+// ones); otherwise start is the chunk's offset, so that chunks sent
+// concurrently land where they belong.
 func chunkPlacement(h string) (start int64, appendIt bool, err *apiError) {
 	h = strings.TrimSpace(h)
 	if h == "" {
@@ -338,7 +359,7 @@ func chunkPlacement(h string) (start int64, appendIt bool, err *apiError) {
 	if end < start {
 		return 0, false, errBadContentRange
 	}
-	if start == 0 && end == 0 {
+	if start == end {
 		return 0, true, nil
 	}
 	return start, false, nil
@@ -406,6 +427,7 @@ func (e *Emulator) uploadChunk(w http.ResponseWriter, r *http.Request, find func
 		err = errUploadClosed
 	} else {
 		err = ch.place(p, start, appendIt)
+		ch.touched = e.clock.now()
 	}
 	if err == nil && parent != nil {
 		err = e.checkQuota(parent, ch.next)
@@ -437,7 +459,7 @@ func (ch *uploadChannel) place(p piece, start int64, appendIt bool) *apiError {
 			return errBadContentRange
 		}
 	}
-	i, _ := slices.BinarySearchFunc(ch.pieces, p.off, func(q piece, off int64) int { return cmpInt64(q.off, off) })
+	i, _ := slices.BinarySearchFunc(ch.pieces, p.off, func(q piece, off int64) int { return cmp.Compare(q.off, off) })
 	ch.pieces = slices.Insert(ch.pieces, i, p)
 	ch.next = max(ch.next, end)
 	return nil
@@ -448,16 +470,6 @@ func (ch *uploadChannel) recomputeNext() {
 	for _, q := range ch.pieces {
 		ch.next = max(ch.next, q.off+q.seg.size)
 	}
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // assemble turns the classic chunks into file content; a gap is -80021.
@@ -621,6 +633,9 @@ func (e *Emulator) completeClassic(w http.ResponseWriter, r *http.Request, find 
 	if err == nil {
 		data, sum, err = ch.assemble()
 	}
+	if err == nil && e.cfg.NoContentHashes && data.size > 0 {
+		sum = "" // the pieces' tags are random
+	}
 	if err != nil {
 		e.mu.Unlock()
 		writeError(w, err)
@@ -630,7 +645,7 @@ func (e *Emulator) completeClassic(w http.ResponseWriter, r *http.Request, find 
 	e.mu.Unlock()
 
 	var herr error
-	if sum == "" {
+	if sum == "" && !e.cfg.NoContentHashes {
 		sum, herr = md5Of(e.store, data)
 	}
 

@@ -63,6 +63,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	externalURL := fs.String("external-url", "", "base URL clients use (default: http://<listen address>)")
 	trustHost := fs.Bool("trust-host-header", false, "build absolute URLs from the request's Host header and X-Forwarded-Proto (behind a proxy); off by default")
 	dataDir := fs.String("data-dir", "", "keep file contents in this folder instead of in memory (for large files)")
+	noHashes := fs.Bool("no-content-hashes", false, "skip the MD5 digests of uploaded bytes (random chunk hashes and ETags; for throughput measurements)")
 	headerTimeout := fs.Duration("read-header-timeout", emulator.DefaultReadHeaderTimeout, "time to read a request header")
 	idleTimeout := fs.Duration("idle-timeout", emulator.DefaultIdleTimeout, "time a keep-alive connection may stay idle")
 	progressTimeout := fs.Duration("progress-timeout", emulator.DefaultProgressTimeout, "time a single body read or response write may stall")
@@ -106,6 +107,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		ExternalURL:           base,
 		TrustHostHeader:       *trustHost,
 		DataDir:               *dataDir,
+		NoContentHashes:       *noHashes,
 		ControlToken:          getenv(EnvControlToken),
 	})
 	if err != nil {
