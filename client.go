@@ -61,6 +61,8 @@ type Client struct {
 	Provisioning *ProvisioningService
 	// Nodes holds rooms, folders and files.
 	Nodes *NodesService
+	// Shares holds download shares and upload shares (file requests).
+	Shares *SharesService
 	// Users administers users (USER_MANAGER role).
 	Users *UsersService
 	// Groups administers groups (GROUP_MANAGER role).
@@ -114,6 +116,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Branding = &BrandingService{client: c}
 	c.Provisioning = &ProvisioningService{client: c}
 	c.Nodes = &NodesService{client: c}
+	c.Shares = &SharesService{client: c}
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
 	c.Roles = &RolesService{client: c}

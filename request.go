@@ -66,6 +66,15 @@ type apiCall struct {
 	rawType string
 }
 
+// shown returns s, the call's path or URL, as errors and log records show
+// it: without the call's own secrets (such as a share's access key).
+func (call *apiCall) shown(s string) string {
+	if len(call.secrets) == 0 {
+		return s
+	}
+	return redactSecrets(s, call.secrets, len(s))
+}
+
 // rawResponse is a response read completely.
 type rawResponse struct {
 	status int
@@ -93,7 +102,7 @@ func (call *apiCall) encodeBody() ([]byte, string, error) {
 	case call.jsonBody != nil:
 		b, err := json.Marshal(call.jsonBody)
 		if err != nil {
-			return nil, "", fmt.Errorf("dracoon: %s %s: encode request: %w", call.method, call.path, err)
+			return nil, "", fmt.Errorf("dracoon: %s %s: encode request: %w", call.method, call.shown(call.path), err)
 		}
 		return b, "application/json", nil
 	}
@@ -108,7 +117,7 @@ func (c *Client) do(ctx context.Context, call *apiCall, out any) error {
 	if err != nil {
 		return err
 	}
-	target := c.endpoint(call.path)
+	target := call.shown(c.endpoint(call.path))
 	refreshedAfter401 := false
 	for attempt := 1; ; attempt++ {
 		var token string
@@ -175,7 +184,7 @@ func (c *Client) do(ctx context.Context, call *apiCall, out any) error {
 // waitBeforeRetry logs the retry and sleeps.
 func (c *Client) waitBeforeRetry(ctx context.Context, call *apiCall, attempt int, wait time.Duration, reason string) error {
 	c.logger.LogAttrs(ctx, slog.LevelInfo, "dracoon: retrying request",
-		slog.String("method", call.method), slog.String("path", call.path),
+		slog.String("method", call.method), slog.String("path", call.shown(call.path)),
 		slog.Int("attempt", attempt), slog.Duration("wait", wait),
 		slog.String("reason", c.redact(reason, call.secrets)))
 	return c.sleep(ctx, wait)
@@ -225,7 +234,7 @@ func (c *Client) roundTrip(ctx context.Context, call *apiCall, body []byte, cont
 	if err != nil {
 		err = errWithoutURL(err)
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "dracoon: request failed",
-			slog.String("method", call.method), slog.String("path", call.path), slog.Int("attempt", attempt),
+			slog.String("method", call.method), slog.String("path", call.shown(call.path)), slog.Int("attempt", attempt),
 			slog.Duration("duration", time.Since(start)), slog.String("error", c.redact(err.Error(), call.secrets)))
 		return nil, err
 	}
@@ -240,13 +249,13 @@ func (c *Client) roundTrip(ctx context.Context, call *apiCall, body []byte, cont
 	}
 	if int64(len(data)) > limit {
 		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			return nil, &ResponseError{Method: call.method, URL: c.endpoint(call.path), StatusCode: resp.StatusCode,
+			return nil, &ResponseError{Method: call.method, URL: call.shown(c.endpoint(call.path)), StatusCode: resp.StatusCode,
 				ContentType: resp.Header.Get("Content-Type"), Err: fmt.Errorf("body larger than %d bytes", limit)}
 		}
 		data = data[:limit] // an error response: its beginning is enough
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "dracoon: request",
-		slog.String("method", call.method), slog.String("path", call.path), slog.Int("attempt", attempt),
+		slog.String("method", call.method), slog.String("path", call.shown(call.path)), slog.Int("attempt", attempt),
 		slog.Int("status", resp.StatusCode), slog.Int("bytes", len(data)), slog.Duration("duration", time.Since(start)))
 	return &rawResponse{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }

@@ -45,6 +45,9 @@ type Server struct {
 	// /_emulator (send it as "Authorization: Bearer <token>" or in the
 	// X-Emulator-Control-Token header). The Server's methods need no token.
 	ControlToken string
+	// ServiceToken authenticates the provisioning (tenant) API: send it in
+	// the X-Sds-Service-Token header.
+	ServiceToken string
 
 	emu *emulator.Emulator
 	hts *httptest.Server
@@ -108,6 +111,22 @@ func WithAdminPassword(p string) Option {
 // for the user with this login instead of showing a login form.
 func WithAutoApprove(login string) Option {
 	return func(c *config) { c.emu.AutoApproveLogin = login }
+}
+
+// WithServiceToken fixes the provisioning service token (default:
+// random).
+func WithServiceToken(token string) Option {
+	return func(c *config) { c.emu.ServiceToken = token }
+}
+
+// WithWebhookClient sets the HTTP client that delivers webhooks and the
+// wait before the first retry of a failed delivery (doubling per retry;
+// 0 keeps the default of 1 s).
+func WithWebhookClient(client *http.Client, retryBackoff time.Duration) Option {
+	return func(c *config) {
+		c.emu.WebhookClient = client
+		c.emu.WebhookRetryBackoff = retryBackoff
+	}
 }
 
 // WithMiddleware wraps the emulator's handler, e.g. with a validator that
@@ -180,6 +199,7 @@ func Start(opts ...Option) (*Server, error) {
 		ClientSecret:   secret,
 		PublicClientID: emulator.PublicClientID,
 		ControlToken:   emu.ControlToken(),
+		ServiceToken:   emu.ServiceToken(),
 		emu:            emu,
 		hts:            hts,
 	}, nil
@@ -191,7 +211,10 @@ func (s *Server) Client() *http.Client { return s.hts.Client() }
 
 // Close stops the server. NewServer's test cleanup calls it; calling it
 // again is harmless.
-func (s *Server) Close() { s.hts.Close() }
+func (s *Server) Close() {
+	s.hts.Close()
+	s.emu.Close()
+}
 
 // Fault makes the next Count requests matching Method (empty: any) and
 // the Path regular expression misbehave: answer Status (429 with

@@ -169,6 +169,27 @@ func TestBinarySIGINT(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("login: %d", resp.StatusCode)
 	}
+	// The provisioning service token is printed too and opens the tenant
+	// API.
+	const serviceLine = "provisioning service token (X-Sds-Service-Token): "
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(stderr.String(), serviceLine); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, rest, found := strings.Cut(stderr.String(), serviceLine)
+	service, _, _ := strings.Cut(rest, "\n")
+	if !found || service == "" {
+		t.Fatalf("no service token on stderr %q", stderr.String())
+	}
+	req, _ = http.NewRequest("GET", base+"/api/v4/provisioning/customers", nil)
+	req.Header.Set("X-Sds-Service-Token", service)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("provisioning with the printed service token: %d", resp.StatusCode)
+	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -70,20 +69,13 @@ func (e *Emulator) handleGeneralSettings(w http.ResponseWriter, r *http.Request)
 	})
 }
 
-type systemDefaultsJSON struct {
-	LanguageDefault                      string `json:"languageDefault"`
-	DownloadShareDefaultExpirationPeriod int    `json:"downloadShareDefaultExpirationPeriod"`
-	UploadShareDefaultExpirationPeriod   int    `json:"uploadShareDefaultExpirationPeriod"`
-	FileDefaultExpirationPeriod          int    `json:"fileDefaultExpirationPeriod"`
-	NonmemberViewerDefault               bool   `json:"nonmemberViewerDefault"`
-	HideLoginInputFields                 bool   `json:"hideLoginInputFields"`
-}
-
+// handleSystemDefaults reports the defaults that PUT
+// /system/config/settings/defaults sets (sysconfig.go).
 func (e *Emulator) handleSystemDefaults(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
-	lang := e.st.customer.languageDefault
+	d := cloneDoc(e.st.admin.sysconf.docs["defaults"])
 	e.mu.Unlock()
-	writeJSON(w, http.StatusOK, systemDefaultsJSON{LanguageDefault: lang})
+	writeJSON(w, http.StatusOK, d)
 }
 
 type infrastructureJSON struct {
@@ -188,31 +180,14 @@ type passwordPoliciesJSON struct {
 	EncryptionPasswordPolicies encryptionPasswordPoliciesJSON `json:"encryptionPasswordPolicies"`
 }
 
+// handlePasswordPolicies reports the policies that PUT
+// /system/config/policies/passwords sets and user creation and password
+// changes enforce (policies.go).
 func (e *Emulator) handlePasswordPolicies(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
-	var by userInfoJSON
-	var at time.Time
-	if admin := e.st.users[1]; admin != nil {
-		by = userInfo(admin)
-		at = admin.createdAt
-	} else {
-		by = deletedUserInfo(1)
-	}
+	p := e.st.policyJSON()
 	e.mu.Unlock()
-	rules := characterRulesJSON{MustContainCharacters: []string{"none"}, NumberOfCharacteristicsToEnforce: 0}
-	writeJSON(w, http.StatusOK, passwordPoliciesJSON{
-		LoginPasswordPolicies: loginPasswordPoliciesJSON{
-			CharacterRules:            rules,
-			MinLength:                 8,
-			NumberOfArchivedPasswords: 3,
-			PasswordExpiration:        passwordExpirationJSON{Enabled: false},
-			UserLockout:               userLockoutJSON{Enabled: false},
-			UpdatedAt:                 apiTime(at),
-			UpdatedBy:                 by,
-		},
-		SharesPasswordPolicies:     sharesPasswordPoliciesJSON{CharacterRules: rules, MinLength: 8, UpdatedAt: apiTime(at), UpdatedBy: by},
-		EncryptionPasswordPolicies: encryptionPasswordPoliciesJSON{CharacterRules: rules, MinLength: 8, UpdatedAt: apiTime(at), UpdatedBy: by},
-	})
+	writeJSON(w, http.StatusOK, p)
 }
 
 type classificationPoliciesJSON struct {
@@ -261,34 +236,23 @@ func (e *Emulator) handleProductPackages(w http.ResponseWriter, r *http.Request)
 	}}})
 }
 
-type s3TagJSON struct {
-	ID          int64  `json:"id"`
-	Key         string `json:"key"`
-	Value       string `json:"value"`
-	IsMandatory bool   `json:"isMandatory"`
-}
-
-type s3TagListJSON struct {
-	Items []s3TagJSON `json:"items"`
-}
-
 var (
 	errS3Disabled     = newAPIError(412, -90030, "S3 storage disabled")
 	errS3TagsDisabled = newAPIError(412, -90032, "S3 tags are disabled")
 )
 
-// handleS3Tags lists the configured S3 tags (none are configured yet).
+// handleS3Tags lists the S3 tags configured under
+// /system/config/storage/s3/tags.
 func (e *Emulator) handleS3Tags(w http.ResponseWriter, r *http.Request) {
 	if !e.useS3() {
 		writeError(w, errS3Disabled)
 		return
 	}
 	e.mu.Lock()
-	enabled := e.st.customer.s3TagsEnabled
-	e.mu.Unlock()
-	if !enabled {
+	defer e.mu.Unlock()
+	if !e.st.customer.s3TagsEnabled {
 		writeError(w, errS3TagsDisabled)
 		return
 	}
-	writeJSON(w, http.StatusOK, s3TagListJSON{Items: []s3TagJSON{}})
+	writeJSON(w, http.StatusOK, jsonDoc{"items": e.st.admin.sysconf.tags.sorted()})
 }

@@ -18,6 +18,14 @@
 // object store), downloads.go, filekeys.go, blobstore.go (file contents in
 // memory or on disk, never held whole by a handler) and blobgc.go.
 //
+// Administration lives in admin_state.go and one file per area:
+// eventlog.go, webhooks.go, policies.go, settings.go, sysconfig.go,
+// provisioning.go, reports.go and branding.go; choices no source settles
+// are in unverified_admin.go. Every handler that changes something calls
+// e.emit once on its success path: the event lands in the event log and
+// reaches the subscribed webhooks, whose deliveries run on background
+// workers (stopped by Close).
+//
 // Hostile input is refused in the shared helpers, so every handler inherits
 // it: decodeJSON (JSON content type, UTF-8, no lone surrogates), parseDate
 // and apiTime (years 1–9999), validateNodeName and validateText. The test
@@ -141,6 +149,18 @@ type Config struct {
 	// GET /public/software/version (default "4.26.7", the API document the
 	// emulator follows).
 	APIVersion string
+
+	// ServiceToken authenticates the provisioning (tenant) API: requests
+	// must send it in the X-Sds-Service-Token header. When empty a random
+	// token is generated; ServiceToken reports it.
+	ServiceToken string
+
+	// WebhookClient posts webhook deliveries (default: a client with a
+	// 30 s timeout). Tests use it to reach an httptest TLS server.
+	WebhookClient *http.Client
+	// WebhookRetryBackoff is the wait before the first retry of a failed
+	// webhook delivery; it doubles per retry (default 1 s).
+	WebhookRetryBackoff time.Duration
 }
 
 // Bool returns a pointer to v, for Config.UseS3Storage and
@@ -160,6 +180,8 @@ type Emulator struct {
 	// externalHost is ExternalURL's host (with port), "" when unset.
 	externalHost string
 	faults       *faultSet
+	serviceToken string
+	delivery     *deliverer
 	handler      http.Handler
 	router       chi.Router // the API router, for Allow headers and route listings
 
@@ -227,6 +249,18 @@ func New(cfg Config) (*Emulator, error) {
 	if e.controlToken == "" {
 		e.controlToken = randomString(32)
 	}
+	e.serviceToken = cfg.ServiceToken
+	if e.serviceToken == "" {
+		e.serviceToken = randomString(32)
+	}
+	if cfg.WebhookClient == nil {
+		cfg.WebhookClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.WebhookRetryBackoff <= 0 {
+		cfg.WebhookRetryBackoff = time.Second
+	}
+	e.delivery = &deliverer{queue: make(chan delivery, webhookQueueSize), done: make(chan struct{}),
+		client: cfg.WebhookClient, backoff: cfg.WebhookRetryBackoff}
 	if cfg.ExternalURL != "" {
 		u, _ := url.Parse(cfg.ExternalURL)
 		e.externalHost = u.Host

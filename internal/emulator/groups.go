@@ -187,6 +187,7 @@ func (e *Emulator) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opGroupCreated, g.id, g.name)
 	writeJSON(w, http.StatusCreated, e.st.groupJSONOf(g))
 }
 
@@ -258,6 +259,7 @@ func (e *Emulator) handleUpdateGroup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opGroupUpdated, g.id, g.name)
 	writeJSON(w, http.StatusOK, e.st.groupJSONOf(g))
 }
 
@@ -277,6 +279,7 @@ func (e *Emulator) handleDeleteGroup(w http.ResponseWriter, r *http.Request) {
 	for _, n := range st.nodes {
 		delete(n.groupPerms, g.id)
 	}
+	e.emit(r, opGroupDeleted, g.id, g.name)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -339,6 +342,7 @@ func (e *Emulator) handleChangeGroupUsers(add bool) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
+		e.emit(r, pick(add, opGroupUsersAdded, opGroupUsersRemoved), g.id, g.name)
 		writeJSON(w, http.StatusOK, e.st.groupJSONOf(g))
 	}
 }

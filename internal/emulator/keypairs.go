@@ -255,6 +255,7 @@ func (e *Emulator) handleSetKeyPair(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opKeyPairCreated, u.id, req.PublicKeyContainer.Version)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -308,6 +309,7 @@ func (e *Emulator) handleCreateKeyPairPreserving(w http.ResponseWriter, r *http.
 		createdAt:  apiTime(e.clock.now()),
 		createdBy:  u.id,
 	})
+	e.emit(r, opKeyPairCreated, u.id, req.PublicKeyContainer.Version)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -329,6 +331,7 @@ func (e *Emulator) handleDeleteKeyPair(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errNoKeyPair)
 		return
 	}
+	e.emit(r, opKeyPairDeleted, u.id, u.keyPairs[i].version)
 	u.keyPairs = slices.Delete(u.keyPairs, i, i+1)
 	e.st.dropFileKeys(u)
 	w.WriteHeader(http.StatusNoContent)

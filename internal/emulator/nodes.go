@@ -759,6 +759,7 @@ func (e *Emulator) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opRoomCreated, n.id, n.name)
 	writeJSON(w, http.StatusCreated, e.st.view(n, uid).toJSON(false))
 }
 

@@ -167,13 +167,19 @@ func (e *Emulator) token(r *http.Request) (*tokenResponse, *oauthError) {
 		if u == nil {
 			return nil, invalidGrant("Bad credentials.")
 		}
+		if e.st.lockedOut(u, now) {
+			return nil, invalidGrant("User is locked.")
+		}
 		if !u.password.matches(password) {
 			u.lastLoginFailAt = now
+			e.st.loginFailed(u, now)
+			e.emitLogin(r, u, false)
 			return nil, invalidGrant("Bad credentials.")
 		}
 		if oe := userCanLogin(u, now); oe != nil {
 			return nil, oe
 		}
+		e.emitLogin(r, u, true)
 		return e.issueTokens(client, u, now, nil), nil
 
 	case "authorization_code":
@@ -274,6 +280,7 @@ func (e *Emulator) issueTokens(c *oauthClient, u *user, now time.Time, existingR
 		rt = randomString(32)
 		e.st.refresh[hashSecret(rt)] = &refreshToken{userID: u.id, clientID: c.id, expiresAt: now.Add(c.refreshLife)}
 		u.lastLoginSuccessAt = now
+		e.st.loginSucceeded(u, now)
 	}
 	at := randomString(32)
 	e.st.access[hashSecret(at)] = &accessToken{userID: u.id, clientID: c.id, refresh: hashSecret(rt), expiresAt: now.Add(c.accessLifetime)}
@@ -546,12 +553,15 @@ func (e *Emulator) handleAuthorizeLogin(w http.ResponseWriter, r *http.Request) 
 	now := e.clock.now()
 	e.mu.Lock()
 	u := e.st.userByLogin(r.PostForm.Get("username"))
-	ok := u != nil && u.password.matches(r.PostForm.Get("password")) && userCanLogin(u, now) == nil
+	ok := u != nil && !e.st.lockedOut(u, now) && u.password.matches(r.PostForm.Get("password")) && userCanLogin(u, now) == nil
 	var code string
 	if ok {
 		code = e.newCode(p.clientID, p.redirectURI, u.id)
+		e.emitLogin(r, u, true)
 	} else if u != nil {
 		u.lastLoginFailAt = now
+		e.st.loginFailed(u, now)
+		e.emitLogin(r, u, false)
 	}
 	e.mu.Unlock()
 	if !ok {

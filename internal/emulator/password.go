@@ -56,11 +56,12 @@ func (e *Emulator) handleChangePassword(w http.ResponseWriter, r *http.Request) 
 		writeError(w, errNotAuthorized)
 		return
 	}
-	if err := checkPassword(req.NewPassword); err != nil || req.NewPassword == req.OldPassword {
+	if err := e.st.checkPassword(req.NewPassword, u.login, u.firstName, u.lastName, u.email); err != nil || req.NewPassword == req.OldPassword {
 		writeError(w, errPasswordNotSecure)
 		return
 	}
 	u.password = newPasswordHash(req.NewPassword)
 	u.mustChangePassword = false
+	e.st.passwordChanged(u, e.clock.now())
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -338,6 +338,7 @@ func (e *Emulator) handleChangeRoleUsers(add bool) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
+		e.emit(r, pick(add, opRoleUsersGranted, opRoleUsersRevoked), int64(role), roleTable[role].name)
 		writeJSON(w, http.StatusOK, e.roleUsersJSON(role, listQuery{limit: maxLimit}))
 	}
 }
@@ -477,6 +478,7 @@ func (e *Emulator) handleChangeRoleGroups(add bool) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
+		e.emit(r, pick(add, opRoleGroupsGranted, opRoleGroupsRevoked), int64(role), roleTable[role].name)
 		writeJSON(w, http.StatusOK, e.roleGroupsJSON(role, listQuery{limit: maxLimit}))
 	}
 }

@@ -33,6 +33,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info", produces(mediaJSON, e.handleSystemInfo))
 		r.Get("/public/system/info/auth/ad", produces(mediaJSON, e.handleADInfo))
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
+		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
@@ -41,6 +42,7 @@ func (e *Emulator) routes() http.Handler {
 		// Authenticated.
 		r.Group(func(r chi.Router) {
 			r.Use(e.requireAuth)
+			e.systemAdminRoutes(r)
 			e.accountRoutes(r)
 			e.configRoutes(r)
 			e.nodeRoutes(r)
@@ -49,6 +51,10 @@ func (e *Emulator) routes() http.Handler {
 			e.shareRoutes(r)
 		})
 	})
+
+	// Reporting and branding services (own authentication groups).
+	e.reportRoutes(r)
+	e.brandingRoutes(r)
 
 	e.router = r
 	api := http.Handler(r)

@@ -9,6 +9,8 @@ import (
 // Emulator.mu.
 type state struct {
 	customer customer
+	// admin is the state of the administration areas (admin_state.go).
+	admin *adminState
 
 	userSeq  sequence
 	nodeSeq  sequence
@@ -191,6 +193,7 @@ func (e *Emulator) seed() *state {
 		createdAt:  now,
 	}
 	st.users[admin.id] = admin
+	st.admin = newAdminState(now, admin.id)
 	allGrants := map[string]bool{"password": true, "authorization_code": true, "refresh_token": true}
 	st.clients[PublicClientID] = &oauthClient{
 		id:             PublicClientID,

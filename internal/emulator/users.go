@@ -436,15 +436,6 @@ func authDataFromMethods(ms []authMethodRequest) (*authDataRequest, *apiError) {
 	return a, nil
 }
 
-// checkPassword applies the login password policy the emulator announces
-// (config.go: minimum length 8) and the document's forbidden characters.
-func checkPassword(p string) *apiError {
-	if utf8.RuneCountInString(p) < minUserPasswordchars || strings.ContainsAny(p, forbiddenPasswordChars) {
-		return errPasswordNotSecure
-	}
-	return nil
-}
-
 // checkUserFields validates the length of the free-text fields.
 func checkUserFields(fields ...*string) *apiError {
 	for _, f := range fields {
@@ -618,7 +609,7 @@ func (e *Emulator) createUser(callerID int64, req *createUserRequest) (*user, st
 	}
 	password := auth.password
 	if auth.method == authBasic && password != "" {
-		if err := checkPassword(password); err != nil {
+		if err := st.checkPassword(password, userName, *req.FirstName, *req.LastName, deref0(req.Email)); err != nil {
 			return nil, "", err
 		}
 	}
@@ -687,6 +678,7 @@ func (e *Emulator) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opUserCreated, u.id, u.login)
 	writeJSON(w, http.StatusCreated, e.st.userDataOf(u, false))
 }
 
@@ -855,6 +847,10 @@ func (e *Emulator) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opUserUpdated, u.id, u.login)
+	if u.isLocked && !saved.isLocked {
+		e.emit(r, opUserLocked, u.id, u.login)
+	}
 	writeJSON(w, http.StatusOK, e.st.userDataOf(u, false))
 }
 
@@ -870,6 +866,7 @@ func (e *Emulator) handleDeleteUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opUserDeleted, u.id, u.login)
 	w.WriteHeader(http.StatusNoContent)
 }
 

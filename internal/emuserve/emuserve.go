@@ -33,6 +33,11 @@ const EnvAdminPassword = "DRACOON_EMULATOR_ADMIN_PASSWORD"
 // token (default: random per run).
 const EnvControlToken = "DRACOON_EMULATOR_CONTROL_TOKEN"
 
+// EnvServiceToken names the environment variable that fixes the
+// provisioning service token (X-Sds-Service-Token); a random one is
+// generated otherwise.
+const EnvServiceToken = "DRACOON_EMULATOR_SERVICE_TOKEN"
+
 // shutdownTimeout bounds the graceful shutdown.
 const shutdownTimeout = 5 * time.Second
 
@@ -109,6 +114,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		DataDir:               *dataDir,
 		NoContentHashes:       *noHashes,
 		ControlToken:          getenv(EnvControlToken),
+		ServiceToken:          getenv(EnvServiceToken),
 	})
 	if err != nil {
 		ln.Close()
@@ -128,6 +134,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	id, secret := emu.ConfidentialClient()
 	fmt.Fprintf(stderr, "OAuth clients: %q (public, empty secret) and %q with secret %s\n", emulator.PublicClientID, id, secret)
 	fmt.Fprintf(stderr, "control token for %s/_emulator/* (Authorization: Bearer <token>): %s\n", emu.ExternalURL(), emu.ControlToken())
+	fmt.Fprintf(stderr, "provisioning service token (X-Sds-Service-Token): %s\n", emu.ServiceToken())
 	if _, err := fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr()); err != nil {
 		ln.Close()
 		return err
@@ -142,6 +149,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	defer emu.Close() // stops webhook deliveries
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
