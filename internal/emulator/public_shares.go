@@ -192,6 +192,7 @@ func (e *Emulator) handlePublicDownload(w http.ResponseWriter, r *http.Request) 
 				err = errDownloadLimit
 			} else {
 				s.cntDownloads++
+				e.emit(r, opDownloadShareUsed, n.id, s.name)
 			}
 		}
 	}

@@ -258,6 +258,7 @@ func (e *Emulator) handlePublicCompleteUpload(w http.ResponseWriter, r *http.Req
 		return
 	}
 	e.st.recordShareUpload(s, n, req.Items)
+	e.emit(r, opUploadShareUsed, n.id, n.name)
 	e.closeChannel(ch, false)
 	delete(e.st.public.channels, ch.id)
 	writeJSON(w, http.StatusCreated, publicUploadedFileJSON{Name: n.name, Size: n.size, CreatedAt: apiTime(n.createdAt), Hash: n.hash})
@@ -430,6 +431,7 @@ func (e *Emulator) handlePublicUploadStatus(w http.ResponseWriter, r *http.Reque
 		if keys, pending := st.public.s3Keys[ch.id]; pending {
 			if n := st.nodes[ch.nodeID]; n != nil {
 				st.recordShareUpload(st.shares.uploads[st.public.channels[ch.id]], n, keys)
+				e.emit(r, opUploadShareUsed, n.id, n.name)
 			}
 			delete(st.public.s3Keys, ch.id)
 		}

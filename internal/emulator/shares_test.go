@@ -627,3 +627,37 @@ func TestPublicUploadShareS3(t *testing.T) {
 		t.Errorf("share counters: %v", got)
 	}
 }
+
+func TestShareEventsAreLogged(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Logged", nil)
+	file := mustFile(t, srv, room, "l.txt", "logged")
+	s := ok(t, api(t, srv, tk, "POST", "/shares/downloads", fmt.Sprintf(`{"nodeId":%d,"name":"watched"}`, file)), 201)
+	u := relative(t, srv, ok(t, api(t, srv, "", "POST", "/public/shares/downloads/"+s["accessKey"].(string), "{}"), 201)["downloadUrl"].(string))
+	if r := fetch(t, srv, u); r.status != 200 {
+		t.Fatalf("download: %d", r.status)
+	}
+	wantStatus(t, api(t, srv, tk, "DELETE", sharePath("downloads", id(s, "id"), ""), ""), 204)
+	up := ok(t, api(t, srv, tk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d,"name":"inbox"}`, room)), 201)
+	if r := publicUpload(t, srv, up["accessKey"].(string), "", "in.txt", []byte("in"), "{}"); r.status != 201 {
+		t.Fatalf("public upload: %d %s", r.status, r.body)
+	}
+	events := items(t, ok(t, api(t, srv, tk, "GET", "/eventlog/events?sort=time:asc", ""), 200))
+	var got []string
+	for _, ev := range events {
+		if name, _ := ev["operationName"].(string); strings.Contains(strings.ToLower(name), "share") {
+			got = append(got, fmt.Sprintf("%s %d", name, id(ev, "objectId1")))
+		}
+	}
+	want := []string{
+		fmt.Sprintf("Download share created %d", file),
+		fmt.Sprintf("Download share used %d", file),
+		fmt.Sprintf("Download share deleted %d", file),
+		fmt.Sprintf("Upload share created %d", room),
+	}
+	if len(got) != 5 || !slices.Equal(got[:4], want) || !strings.HasPrefix(got[4], "File uploaded through upload share ") {
+		t.Errorf("share events %q, want %q and the upload", got, want)
+	}
+}

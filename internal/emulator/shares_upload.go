@@ -296,6 +296,7 @@ func (e *Emulator) handleCreateUploadShare(w http.ResponseWriter, r *http.Reques
 		s.notifyCreator = *req.NotifyCreator
 	}
 	st.shares.uploads[s.id] = s
+	e.emit(r, opUploadShareCreated, n.id, s.name)
 	writeJSON(w, http.StatusCreated, st.uploadShareJSON(s))
 }
 
@@ -406,9 +407,15 @@ func (e *Emulator) updateUploadShare(s *uploadShare, uid int64, req *updateUploa
 
 func (e *Emulator) handleDeleteUploadShare(w http.ResponseWriter, r *http.Request) {
 	e.withUploadShare(w, r, func(s *uploadShare, _ int64) {
-		delete(e.st.shares.uploads, s.id)
+		e.deleteUploadShare(r, s)
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// deleteUploadShare deletes s and records it. Callers hold e.mu.
+func (e *Emulator) deleteUploadShare(r *http.Request, s *uploadShare) {
+	e.emit(r, opUploadShareDeleted, s.targetID, s.name)
+	delete(e.st.shares.uploads, s.id)
 }
 
 func (e *Emulator) handleMailUploadShare(w http.ResponseWriter, r *http.Request) {
@@ -461,7 +468,7 @@ func (e *Emulator) handleDeleteUploadShares(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	for _, s := range shares {
-		delete(e.st.shares.uploads, s.id)
+		e.deleteUploadShare(r, s)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
