@@ -155,7 +155,7 @@ func (e *Emulator) handlePublicDownloadURL(w http.ResponseWriter, r *http.Reques
 		err = errSharePasswordSent
 	}
 	if err == nil {
-		err = s.checkPassword(req.Password, e.clock.now(), errWrongDownloadPassword)
+		err = s.tryPassword(req.Password, e.clock.now(), errWrongDownloadPassword)
 	}
 	if err == nil && s.limitReached() {
 		err = errDownloadLimit
@@ -368,7 +368,7 @@ func (e *Emulator) handlePublicUploadShare(w http.ResponseWriter, r *http.Reques
 	}
 	unlocked := s.password == nil
 	if !unlocked && pw != nil {
-		if err := s.checkPassword(pw, e.clock.now(), errWrongUploadPassword); err != nil {
+		if err := s.tryPassword(pw, e.clock.now(), errWrongUploadPassword); err != nil {
 			writeError(w, err)
 			return
 		}

@@ -96,7 +96,7 @@ func (e *Emulator) openShareChannel(r *http.Request, req *createShareUploadReque
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkPassword(req.Password, e.clock.now(), errWrongUploadPassword); err != nil {
+	if err := s.tryPassword(req.Password, e.clock.now(), errWrongUploadPassword); err != nil {
 		return nil, err
 	}
 	if req.Name == nil {

@@ -71,6 +71,10 @@ func TestDownloadShareRoundTrip(t *testing.T) {
 	}
 	wantError(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"password":"short"}`), 400, -10002)
 	wantError(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"maxDownloads":0}`), 400, -80001)
+	if m := ok(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"notes":"line one\nline two"}`), 200); m["notes"] != "line one\nline two" {
+		t.Errorf("multi-line notes: %v", m["notes"])
+	}
+	wantError(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"notes":"bell \u0007"}`), 400, -80023)
 
 	list := ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/shares/downloads?filter=nodeId:eq:%d&sort=name:desc", file), ""), 200)
 	if names := itemNames(t, list); !slices.Equal(names, []string{"Renamed", "plan.txt"}) || total(list) != 2 {
@@ -81,7 +85,7 @@ func TestDownloadShareRoundTrip(t *testing.T) {
 	}
 	wantError(t, api(t, srv, tk, "GET", "/shares/downloads?filter=bogus:eq:1", ""), 400, -92001)
 
-	wantStatus(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":["bob@example.com"],"body":"have a look"}`), 204)
+	wantStatus(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":["bob@example.com"],"body":"Hi Bob,\n\nhave a look."}`), 204)
 	wantError(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":["not an address"],"body":"x"}`), 400, -80009)
 	wantError(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":[],"body":"x"}`), 400, -80000)
 
