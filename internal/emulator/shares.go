@@ -158,13 +158,22 @@ func checkShareName(s *string) *apiError {
 	return validateText(*s)
 }
 
-// checkSharePassword applies the shares password policy that
-// GET /config/info/policies/passwords reports (minimum length).
-func checkSharePassword(p string) *apiError {
-	if utf8.RuneCountInString(p) < minSharePasswordChars || utf8.RuneCountInString(p) > maxAccountField {
+// newSharePassword checks a password uid gives a share: text of at most
+// 150 characters that meets the shares password policy (policies.go, set
+// through PUT /system/config/policies/passwords), with uid's names as the
+// user information the policy may reject.
+func (st *state) newSharePassword(p string, uid int64) *apiError {
+	if utf8.RuneCountInString(p) > maxAccountField {
 		return errPasswordNotSecure
 	}
-	return validateText(p)
+	if err := validateText(p); err != nil {
+		return err
+	}
+	var who []string
+	if u := st.users[uid]; u != nil {
+		who = []string{u.login, u.firstName, u.lastName, u.email}
+	}
+	return st.checkSharePassword(p, who...)
 }
 
 // checkLanguage validates an optional receiverLanguage.

@@ -285,7 +285,7 @@ func (e *Emulator) checkNewDownloadShare(n *node, uid int64, req *createDownload
 		return err
 	}
 	if req.Password != nil && *req.Password != "" {
-		return checkSharePassword(*req.Password)
+		return e.st.newSharePassword(*req.Password, uid)
 	}
 	return nil
 }
@@ -368,7 +368,7 @@ func (e *Emulator) updateDownloadShare(s *downloadShare, uid int64, req *updateD
 		if s.keyPair != nil {
 			return errSharePasswordEncr
 		}
-		if err := checkSharePassword(*req.Password); err != nil {
+		if err := e.st.newSharePassword(*req.Password, uid); err != nil {
 			return err
 		}
 	}

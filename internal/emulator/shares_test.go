@@ -665,3 +665,20 @@ func TestShareEventsAreLogged(t *testing.T) {
 		t.Errorf("share events %q, want %q and the upload", got, want)
 	}
 }
+
+func TestSharePasswordsFollowThePolicy(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Policy", nil)
+	file := mustFile(t, srv, room, "p.txt", "p")
+	create := func(password string) response {
+		return api(t, srv, tk, "POST", "/shares/downloads", fmt.Sprintf(`{"nodeId":%d,"password":%q}`, file, password))
+	}
+	wantError(t, create("short"), 400, -10002)
+	ok(t, create("ten-chars!"), 201)
+	ok(t, api(t, srv, tk, "PUT", "/system/config/policies/passwords", `{"sharesPasswordPolicies":{"minLength":12}}`), 200)
+	wantError(t, create("ten-chars!"), 400, -10002)
+	wantError(t, api(t, srv, tk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d,"password":"ten-chars!"}`, room)), 400, -10002)
+	ok(t, create("twelve-chars!"), 201)
+}

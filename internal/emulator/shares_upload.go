@@ -263,7 +263,7 @@ func (e *Emulator) handleCreateUploadShare(w http.ResponseWriter, r *http.Reques
 		limits.check,
 		func() *apiError {
 			if req.Password != nil && *req.Password != "" {
-				return checkSharePassword(*req.Password)
+				return st.newSharePassword(*req.Password, uid)
 			}
 			return nil
 		},
@@ -377,7 +377,7 @@ func (e *Emulator) updateUploadShare(s *uploadShare, uid int64, req *updateUploa
 	}
 	setPassword := req.Password != nil && *req.Password != ""
 	if setPassword {
-		if err := checkSharePassword(*req.Password); err != nil {
+		if err := e.st.newSharePassword(*req.Password, uid); err != nil {
 			return err
 		}
 	}

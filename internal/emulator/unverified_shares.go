@@ -14,11 +14,6 @@ import (
 // them sit here so that they are easy to change once real answers are
 // known.
 
-// Share passwords follow the shares password policy the emulator reports
-// (GET /config/info/policies/passwords: minimum length 8, no character
-// rules); shorter ones are 400 -10002.
-const minSharePasswordChars = 8
-
 // After this many wrong passwords in a row at a public share endpoint the
 // share is locked (403 -51000) for shareLockDuration; the real limits are
 // not documented.
