@@ -122,6 +122,9 @@ var uploadShareListSpec = func() *listSpec[ulView] {
 		defaultSort: []sortKey{{field: "createdAt"}},
 	}
 	spec.filters["targetId"] = filterField[ulView]{kind: kindInt, ops: []string{"eq", "cn"}, num: func(v ulView) int64 { return v.s.targetID }}
+	if uploadSharesFilterNodeID {
+		spec.filters["nodeId"] = spec.filters["targetId"]
+	}
 	return spec
 }()
 

@@ -29,6 +29,11 @@ const (
 // changeable by whoever holds that permission on the node.
 const sharesListedForManagers = true
 
+// GET /shares/uploads also takes the filter field nodeId as another name
+// of targetId: the document lists only targetId, but the Java SDK filters
+// file requests with nodeId:eq:<id>.
+const uploadSharesFilterNodeID = true
+
 // Also settled here without a constant of their own:
 //
 //   - Deleting a node deletes its shares (also when the node goes to the
