@@ -73,8 +73,9 @@ func (e *Emulator) routes() http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			// Path only: queries can carry codes and tokens.
-			e.log.Debug("request", "method", req.Method, "path", req.URL.Path, "status", sw.status, "duration", time.Since(start))
+			// Path only (queries can carry codes and tokens), with the
+			// secrets of token URLs masked.
+			e.log.Debug("request", "method", req.Method, "path", loggedPath(req.URL.Path), "status", sw.status, "duration", time.Since(start))
 		}()
 		if e.applyFault(sw, req) {
 			return

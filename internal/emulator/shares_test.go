@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -681,4 +683,49 @@ func TestSharePasswordsFollowThePolicy(t *testing.T) {
 	wantError(t, create("ten-chars!"), 400, -10002)
 	wantError(t, api(t, srv, tk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d,"password":"ten-chars!"}`, room)), 400, -10002)
 	ok(t, create("twelve-chars!"), 201)
+}
+
+// lockedBuffer is a log sink safe for the server's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The request log shows the public share paths without their access keys,
+// tokens and upload ids.
+func TestShareSecretsStayOutOfTheLog(t *testing.T) {
+	t.Parallel()
+	var logs lockedBuffer
+	srv := newServer(t, dracoontest.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Quiet", nil)
+	file := mustFile(t, srv, room, "q.txt", "quiet")
+	key := ok(t, api(t, srv, tk, "POST", "/shares/downloads", fmt.Sprintf(`{"nodeId":%d,"password":"Share-Secret-1"}`, file)), 201)["accessKey"].(string)
+	ok(t, api(t, srv, "", "GET", "/public/shares/downloads/"+key, ""), 200)
+	u := relative(t, srv, ok(t, api(t, srv, "", "POST", "/public/shares/downloads/"+key, `{"password":"Share-Secret-1"}`), 201)["downloadUrl"].(string))
+	fetch(t, srv, u)
+	upKey := ok(t, api(t, srv, tk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d}`, room)), 201)["accessKey"].(string)
+	ch := ok(t, api(t, srv, "", "POST", "/public/shares/uploads/"+upKey, `{"name":"x.txt"}`), 201)
+	out := logs.String()
+	token := u[strings.LastIndex(u, "/")+1:]
+	for _, secret := range []string{key, token, upKey, ch["uploadId"].(string), "Share-Secret-1"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds a secret: %s", out)
+		}
+	}
+	if !strings.Contains(out, "/api/v4/public/shares/downloads/…") {
+		t.Errorf("the log does not show the masked public path: %s", out)
+	}
 }
