@@ -1,12 +1,20 @@
 package dracoon
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/dracoon-go/dracoon/crypto"
+	"github.com/dracoon-go/dracoon/dracoontest"
 )
 
 // The SDK's share calls against the contract-checked emulator: a share is
@@ -148,4 +156,128 @@ func TestEmulatorUploadShareRoundTrip(t *testing.T) {
 	}
 	_, err = anon.Public.UploadShare(ctx, share.AccessKey, "")
 	wantAPIError(t, err, 404, -50501)
+}
+
+// rawAPI sends one JSON request with a bearer token (or none) and decodes
+// a JSON answer into out; it fails unless the status is want.
+func rawAPI(t *testing.T, srv *dracoontest.Server, token, method, u string, body []byte, contentType string, want int, out any) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, u, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", contentType)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %d %s", method, u, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// uploadEncrypted stores ciphertext as a file of room with the uploader's
+// file key, through a classic upload channel (the SDK's transfer calls
+// live on another branch), and returns the file id.
+func uploadEncrypted(t *testing.T, srv *dracoontest.Server, room int64, name string, ciphertext []byte, fk *crypto.FileKey) int64 {
+	t.Helper()
+	form := url.Values{"grant_type": {"password"}, "username": {srv.AdminLogin}, "password": {srv.AdminPassword},
+		"client_id": {srv.ClientID}, "client_secret": {srv.ClientSecret}}
+	var tok struct {
+		Access string `json:"access_token"`
+	}
+	rawAPI(t, srv, "", http.MethodPost, srv.URL+"/oauth/token", []byte(form.Encode()), "application/x-www-form-urlencoded", 200, &tok)
+	var ch struct {
+		UploadURL string `json:"uploadUrl"`
+	}
+	rawAPI(t, srv, tok.Access, http.MethodPost, srv.URL+"/api/v4/nodes/files/uploads",
+		[]byte(fmt.Sprintf(`{"parentId":%d,"name":%q,"size":%d}`, room, name, len(ciphertext))), "application/json", 201, &ch)
+	rawAPI(t, srv, "", http.MethodPost, ch.UploadURL, ciphertext, "application/octet-stream", 201, nil)
+	fkJSON, err := json.Marshal(fk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var node struct {
+		ID int64 `json:"id"`
+	}
+	rawAPI(t, srv, "", http.MethodPut, ch.UploadURL, []byte(`{"fileKey":`+string(fkJSON)+`}`), "application/json", 201, &node)
+	return node.ID
+}
+
+func TestEmulatorEncryptedDownloadShareRoundTrip(t *testing.T) {
+	srv := newEmulator(t)
+	ctx := context.Background()
+	c := emulatorClient(t, srv)
+	if err := c.Connect(ctx, PasswordFlow(srv.AdminLogin, srv.AdminPassword)); err != nil {
+		t.Fatal(err)
+	}
+	pair, err := c.Account.GenerateKeyPair(ctx, "Key-Password-1", crypto.KeyPairRSA2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Account.UnlockKeyPair(ctx, "Key-Password-1"); err != nil {
+		t.Fatal(err)
+	}
+	room, err := srv.CreateRoom("Vault", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Rooms.Encrypt(ctx, room, &EncryptRoomRequest{IsEncrypted: true}); err != nil {
+		t.Fatal(err)
+	}
+	content := []byte(strings.Repeat("confidential ", 100))
+	plain, err := crypto.GenerateFileKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ciphertext, err := crypto.Encrypt(plain, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fk, err := crypto.EncryptFileKey(plain, pair.PublicKeyContainer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := uploadEncrypted(t, srv, room, "secret.txt", ciphertext, fk)
+
+	share, err := c.Shares.CreateEncryptedDownloadShare(ctx, &CreateDownloadShareRequest{NodeID: file}, "Share-Password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !share.IsEncrypted || !share.IsProtected {
+		t.Fatalf("share %+v", share)
+	}
+	anon := emulatorClient(t, srv)
+	info, err := anon.Public.DownloadShare(ctx, share.AccessKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.IsEncrypted || info.FileKey == nil || info.PrivateKeyContainer == nil {
+		t.Fatalf("public view of an encrypted share %+v", info)
+	}
+	if _, err := info.DecryptFileKey("wrong-password"); err == nil {
+		t.Fatal("a wrong share password decrypted the file key")
+	}
+	key, err := info.DecryptFileKey("Share-Password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := anon.Public.DownloadShareURL(ctx, share.AccessKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := crypto.Decrypt(key, fetchURL(t, u.DownloadURL))
+	if err != nil || !bytes.Equal(got, content) {
+		t.Fatalf("decrypted share content: %v, %d bytes", err, len(got))
+	}
 }
