@@ -281,3 +281,100 @@ func TestEmulatorEncryptedDownloadShareRoundTrip(t *testing.T) {
 		t.Fatalf("decrypted share content: %v, %d bytes", err, len(got))
 	}
 }
+
+func TestEmulatorEncryptedUploadShareThreeRecipients(t *testing.T) {
+	srv := newEmulator(t)
+	ctx := context.Background()
+	admin := emulatorClient(t, srv)
+	if err := admin.Connect(ctx, PasswordFlow(srv.AdminLogin, srv.AdminPassword)); err != nil {
+		t.Fatal(err)
+	}
+	// Three room members with key pairs: the admin and two users.
+	members := []*Client{admin}
+	ids := []int64{srv.AdminID}
+	for _, login := range []string{"ann", "ben"} {
+		id, _, err := srv.CreateUser(login, &dracoontest.UserOptions{Password: "Login-Password-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := emulatorClient(t, srv)
+		if err := c.Connect(ctx, PasswordFlow(login, "Login-Password-1")); err != nil {
+			t.Fatal(err)
+		}
+		members, ids = append(members, c), append(ids, id)
+	}
+	for _, c := range members {
+		if _, err := c.Account.GenerateKeyPair(ctx, "Key-Password-1", crypto.KeyPairRSA2048); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Account.UnlockKeyPair(ctx, "Key-Password-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	room, err := srv.CreateRoom("Inbox", &dracoontest.RoomOptions{AdminIDs: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Rooms.Encrypt(ctx, room, &EncryptRoomRequest{IsEncrypted: true}); err != nil {
+		t.Fatal(err)
+	}
+	share, err := admin.Shares.CreateUploadShare(ctx, &CreateUploadShareRequest{TargetID: room})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A stranger encrypts for every listed key and uploads.
+	anon := emulatorClient(t, srv)
+	info, err := anon.Public.UploadShare(ctx, share.AccessKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.IsEncrypted || info.UserUserPublicKeyList == nil || len(info.UserUserPublicKeyList.Items) != 3 {
+		t.Fatalf("public view %+v", info)
+	}
+	content := []byte("for the three of you")
+	plain, err := crypto.GenerateFileKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ciphertext, err := crypto.Encrypt(plain, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := info.EncryptFileKey(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := anon.Public.CreateShareUpload(ctx, share.AccessKey, &CreateShareUploadRequest{Name: "letter.txt", Size: int64(len(ciphertext))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawAPI(t, srv, "", http.MethodPost, ch.UploadURL, ciphertext, "application/octet-stream", 201, nil)
+	uploaded, err := anon.Public.CompleteShareUpload(ctx, share.AccessKey, ch.UploadID, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uploaded.Name != "letter.txt" || uploaded.Size != int64(len(ciphertext)) {
+		t.Fatalf("uploaded %+v", uploaded)
+	}
+
+	nodes, err := admin.Nodes.List(ctx, room, nil)
+	if err != nil || len(nodes.Items) != 1 {
+		t.Fatalf("room listing: %v %v", nodes, err)
+	}
+	file := nodes.Items[0].ID
+	stored, err := srv.FileContent(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range members {
+		key, err := c.plainFileKey(ctx, file)
+		if err != nil {
+			t.Fatalf("member %d: %v", ids[i], err)
+		}
+		got, err := crypto.Decrypt(key, stored)
+		if err != nil || !bytes.Equal(got, content) {
+			t.Errorf("member %d decrypted %q (%v)", ids[i], got, err)
+		}
+	}
+}
