@@ -5,6 +5,7 @@ package dracoon
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -109,3 +110,26 @@ func redactedIfSet(secret string) string {
 // fmtStruct formats a struct with its field names; callers pass a copy
 // whose secrets are already hidden, of a type without a String method.
 func fmtStruct(v any) string { return fmt.Sprintf("%+v", v) }
+
+// doOptionalJSON sends call and decodes a JSON answer into a new T, or
+// returns nil for an empty answer: for operations the document says answer
+// with a body that servers have been seen to leave empty.
+func doOptionalJSON[T any](ctx context.Context, c *Client, call *apiCall) (*T, error) {
+	var raw string
+	if err := c.do(ctx, call, &raw); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var v T
+	err := responseLimits.check([]byte(raw))
+	if err == nil {
+		err = json.Unmarshal([]byte(raw), &v)
+	}
+	if err != nil {
+		return nil, &ResponseError{Method: call.method, URL: c.endpoint(call.path), Body: c.snippet([]byte(raw), call.secrets),
+			Err: fmt.Errorf("malformed JSON: %w", err)}
+	}
+	return &v, nil
+}

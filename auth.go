@@ -104,7 +104,8 @@ func (c *Client) AuthCodeURL(state string) string {
 // refresh that was in progress continue with the new tokens, and the
 // tokens that refresh obtains are revoked. A wrong password yields an
 // error matching ErrBadRequest or ErrUnauthorized (as the server decides)
-// that carries the server's OAuth error.
+// that carries the server's OAuth error. The grant goes to the token
+// endpoint (POST /oauth/token), as do the refreshes later.
 func (c *Client) Connect(ctx context.Context, flow AuthFlow) error {
 	if flow == nil {
 		return errors.New("dracoon: Connect: nil AuthFlow")
@@ -181,8 +182,8 @@ func (c *Client) Connected() bool {
 }
 
 // TestConnection checks the login: first locally (is there a usable token),
-// then with an authenticated ping to the server, refreshing the access
-// token first if it is about to expire.
+// then with an authenticated ping to the server (GET /api/v4/user/ping),
+// refreshing the access token first if it is about to expire.
 func (c *Client) TestConnection(ctx context.Context) error {
 	if !c.Connected() {
 		return fmt.Errorf("dracoon: test connection: %w", ErrNotConnected)
@@ -339,7 +340,8 @@ func (c *Client) discardTokens(ctx context.Context, t Token, usedRefreshToken st
 // revokeRefreshToken is true, the refresh token too. The client is
 // disconnected even when a revocation fails; the error says which one
 // did. Calls waiting for a refresh in progress get ErrNotConnected, and
-// the tokens that refresh obtains are revoked.
+// the tokens that refresh obtains are revoked. Each revocation is one call
+// to the revocation endpoint (POST /oauth/revoke).
 func (c *Client) Logout(ctx context.Context, revokeRefreshToken bool) error {
 	// Forget the tokens first, so that a refresh finishing meanwhile knows
 	// its result is stale (and revokes it) instead of storing it.

@@ -163,22 +163,29 @@ func (s *BrandingService) UploadImage(ctx context.Context, imageType, fileName s
 	if err := firstError(checkOneOf("type", imageType, imageTypes...), checkNotBlank("fileName", fileName)); err != nil {
 		return nil, err
 	}
-	if image == nil {
-		return nil, invalid("image", "must not be nil")
-	}
-	data, err := io.ReadAll(io.LimitReader(image, maxBrandingImage+1))
-	if err != nil {
-		return nil, fmt.Errorf("dracoon: reading the branding image: %w", err)
-	}
-	if len(data) > maxBrandingImage {
-		return nil, invalid("image", "is larger than %d bytes", maxBrandingImage)
-	}
-	body, contentType, err := multipartFile("file", fileName, data)
+	body, contentType, err := multipartImage(fileName, image, maxBrandingImage)
 	if err != nil {
 		return nil, err
 	}
 	return doJSON[BrandingUpload](ctx, s.client, &apiCall{method: http.MethodPost, path: brandingPath + "/branding/files",
 		query: url.Values{"type": {imageType}}, rawBody: body, rawType: contentType})
+}
+
+// multipartImage reads an image of at most limit bytes and encodes it as
+// the file field of a multipart form; a nil or larger image is an invalid
+// request.
+func multipartImage(fileName string, image io.Reader, limit int) ([]byte, string, error) {
+	if image == nil {
+		return nil, "", invalid("image", "must not be nil")
+	}
+	data, err := io.ReadAll(io.LimitReader(image, int64(limit)+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("dracoon: reading the image: %w", err)
+	}
+	if len(data) > limit {
+		return nil, "", invalid("image", "is larger than %d bytes", limit)
+	}
+	return multipartFile("file", fileName, data)
 }
 
 // multipartFile encodes data as the one file field of a multipart form.

@@ -71,6 +71,10 @@ type Client struct {
 	Roles *RolesService
 	// Rooms holds room configuration, permissions and policies.
 	Rooms *RoomsService
+	// Auth holds user name recovery, password reset and the unauthenticated ping.
+	Auth *AuthService
+	// Subscriptions holds the own notification subscriptions of nodes and shares.
+	Subscriptions *SubscriptionsService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -121,6 +125,8 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Groups = &GroupsService{client: c}
 	c.Roles = &RolesService{client: c}
 	c.Rooms = &RoomsService{client: c}
+	c.Auth = &AuthService{client: c}
+	c.Subscriptions = &SubscriptionsService{client: c}
 	return c, nil
 }
 

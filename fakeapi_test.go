@@ -66,10 +66,11 @@ func (f *fakeAPI) count(oauth *fakeOAuth, checked http.Handler) http.Handler {
 }
 
 // unauthenticated reports whether r may come without a bearer token: the
-// public endpoints, and provisioning calls, which carry the service token
-// instead.
+// public endpoints, the password reset and ping below /api/v4/auth, and
+// provisioning calls, which carry the service token instead.
 func unauthenticated(r *http.Request) bool {
-	return strings.Contains(r.URL.Path, "/public/") || r.Header.Get("X-Sds-Service-Token") != ""
+	return strings.Contains(r.URL.Path, "/public/") || strings.HasPrefix(r.URL.Path, "/api/v4/auth/") ||
+		r.Header.Get("X-Sds-Service-Token") != ""
 }
 
 // requestContractTB passes the contract validator's reports on, except the

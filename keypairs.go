@@ -166,6 +166,14 @@ func (s *AccountService) MigrateKeyPair(ctx context.Context, req *CreateKeyPairR
 // The new key pair is not unlocked in the client; call UnlockKeyPair for
 // that.
 func (s *AccountService) GenerateKeyPair(ctx context.Context, password string, version crypto.KeyPairVersion) (*crypto.UserKeyPairContainer, error) {
+	return generateAndSet(ctx, password, version, s.SetKeyPair)
+}
+
+// generateAndSet creates a key pair locally (version "" means
+// DefaultKeyPairVersion), encrypts its private key with password and
+// uploads it with set, checking ctx before the work and before the upload.
+// The password never leaves this machine.
+func generateAndSet(ctx context.Context, password string, version crypto.KeyPairVersion, set func(context.Context, *crypto.UserKeyPairContainer) error) (*crypto.UserKeyPairContainer, error) {
 	if version == "" {
 		version = DefaultKeyPairVersion
 	}
@@ -179,7 +187,7 @@ func (s *AccountService) GenerateKeyPair(ctx context.Context, password string, v
 	if err != nil {
 		return nil, fmt.Errorf("dracoon: generate key pair: %w", err)
 	}
-	if err := s.SetKeyPair(ctx, kp); err != nil {
+	if err := set(ctx, kp); err != nil {
 		return nil, err
 	}
 	return kp, nil

@@ -59,3 +59,13 @@ func (s *SettingsService) DeleteRescueKeyPair(ctx context.Context, version crypt
 	}
 	return s.client.do(ctx, &apiCall{method: http.MethodDelete, path: settingsPath + "/keypair", query: versionQuery(version)}, nil)
 }
+
+// GenerateRescueKeyPair creates a system rescue key pair locally (version
+// "" means DefaultKeyPairVersion, RSA-4096), encrypts its private key with
+// password and uploads it (POST /api/v4/settings/keypair), which turns
+// client-side encryption on for the tenant. It returns the uploaded
+// container. The password never leaves this machine; keep it, it is the
+// only way to the rescue key.
+func (s *SettingsService) GenerateRescueKeyPair(ctx context.Context, password string, version crypto.KeyPairVersion) (*crypto.UserKeyPairContainer, error) {
+	return generateAndSet(ctx, password, version, s.SetRescueKeyPair)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
 // OAuth client types (OAuthClient.ClientType) and grant types
@@ -93,15 +92,8 @@ func checkClientID(id string) error {
 // ListOptions (paging is not offered)
 // (GET /api/v4/system/config/oauth/clients).
 func (s *SystemService) OAuthClients(ctx context.Context, filter, sort string) ([]OAuthClient, error) {
-	q := url.Values{}
-	if filter != "" {
-		q.Set("filter", filter)
-	}
-	if sort != "" {
-		q.Set("sort", sort)
-	}
 	var out []OAuthClient
-	if err := s.client.do(ctx, &apiCall{method: http.MethodGet, path: oauthClientsPath, query: q}, &out); err != nil {
+	if err := s.client.do(ctx, &apiCall{method: http.MethodGet, path: oauthClientsPath, query: filterSortQuery(filter, sort)}, &out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -13,9 +13,12 @@
 // "Authorization: Bearer <token>" (or X-Emulator-Control-Token); with it,
 // GET /_emulator/info returns all credentials as JSON.
 //
-// The base URL of absolute URLs (OAuth callback, s3Hosts) is
-// --external-url, else the listener's address; the request's Host header
-// is never trusted. Binding beyond loopback (e.g. --addr 0.0.0.0:8080)
+// The base URL of absolute URLs (OAuth callback, s3Hosts, upload, download
+// and presigned URLs) is --external-url, else the listener's address; the
+// request's Host header is trusted only with --trust-host-header (behind a
+// proxy that sets it). File contents stay in memory unless --data-dir
+// names a folder for them; --s3=false makes the tenant use classic
+// uploads. Binding beyond loopback (e.g. --addr 0.0.0.0:8080)
 // exposes a test server with known credentials: the command warns loudly.
 //
 // Stalled connections are closed: --read-header-timeout (10 s),

@@ -11,10 +11,10 @@ import (
 	"github.com/dracoon-go/dracoon/internal/testutil"
 )
 
-// missingKeys lists the keys of the recorded value that got lacks,
+// absentRecordedKeys lists the keys of the recorded value that got lacks,
 // recursively through objects and the first element of arrays; optional
 // names keys a recording may have that the emulator leaves out when unset.
-func missingKeys(got, recorded any, at string, optional []string) []string {
+func absentRecordedKeys(got, recorded any, at string, optional []string) []string {
 	var out []string
 	switch r := recorded.(type) {
 	case map[string]any:
@@ -27,12 +27,12 @@ func missingKeys(got, recorded any, at string, optional []string) []string {
 				}
 				continue
 			}
-			out = append(out, missingKeys(gv, rv, at+"."+k, optional)...)
+			out = append(out, absentRecordedKeys(gv, rv, at+"."+k, optional)...)
 		}
 	case []any:
 		g, _ := got.([]any)
 		if len(r) > 0 && len(g) > 0 {
-			out = append(out, missingKeys(g[0], r[0], at+"[0]", optional)...)
+			out = append(out, absentRecordedKeys(g[0], r[0], at+"[0]", optional)...)
 		}
 	}
 	return out
@@ -83,7 +83,7 @@ func TestAdminShapesMatchRecordings(t *testing.T) {
 		if err := json.Unmarshal(tc.r.body, &got); err != nil {
 			t.Fatalf("%s: %v", tc.fixture, err)
 		}
-		if m := missingKeys(got, want, "$", tc.optional); len(m) > 0 {
+		if m := absentRecordedKeys(got, want, "$", tc.optional); len(m) > 0 {
 			t.Errorf("%s: the emulator lacks %v", tc.fixture, m)
 		}
 	}

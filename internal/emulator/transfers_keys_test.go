@@ -48,7 +48,7 @@ func encryptedRoom(t *testing.T, srv *dracoontest.Server, tk, name string, admin
 	return room
 }
 
-type missingKeysAnswer struct {
+type missingKeys struct {
 	Range struct{ Offset, Limit, Total int } `json:"range"`
 	Items []struct {
 		UserID int64 `json:"userId"`
@@ -98,7 +98,7 @@ func TestEncryptedUploadAndKeyDistribution(t *testing.T) {
 
 	// The missing-keys list names bob only, with his public key and the
 	// caller's own file key.
-	var mk missingKeysAnswer
+	var mk missingKeys
 	r := api(t, srv, admin, "GET", fmt.Sprintf("/nodes/missingFileKeys?file_id=%d&limit=50", file), "")
 	if err := json.Unmarshal(r.body, &mk); err != nil || r.status != 200 {
 		t.Fatalf("missing keys: %d %s", r.status, r.body)
@@ -161,7 +161,7 @@ func TestMissingKeysBatches(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for offset := 0; offset < 12; offset += 5 {
-		var mk missingKeysAnswer
+		var mk missingKeys
 		r := api(t, srv, admin, "GET", fmt.Sprintf("/nodes/missingFileKeys?room_id=%d&offset=%d&limit=5", room, offset), "")
 		if err := json.Unmarshal(r.body, &mk); err != nil || mk.Range.Total != 12 || len(mk.Items) != min(5, 12-offset) {
 			t.Fatalf("offset %d: %s", offset, r.body)
