@@ -121,7 +121,7 @@ func (e *Emulator) openShareChannel(r *http.Request, req *createShareUploadReque
 	ch := &uploadChannel{
 		id: randomString(32), token: randomString(32), userID: externalUserID,
 		parentID: target.id, name: *req.Name, size: size, state: chanOpen,
-		createdAt: e.clock.now(),
+		createdAt: e.clock.now(), touched: e.clock.now(),
 	}
 	if err := parseTimestamps(timestampPair(req.TimestampCreation, &ch.tsCreation), timestampPair(req.TimestampModification, &ch.tsModification)); err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (e *Emulator) openShareChannel(r *http.Request, req *createShareUploadReque
 }
 
 // shareChannel finds the channel of the URL opened on the share of the
-// URL. Callers hold e.mu.
+// URL; idle channels expire as the transfer code's do. Callers hold e.mu.
 func (e *Emulator) shareChannel(r *http.Request) (*uploadChannel, *apiError) {
 	s, _, err := e.liveUploadShare(r)
 	if err != nil {
@@ -154,7 +154,7 @@ func (e *Emulator) shareChannel(r *http.Request) (*uploadChannel, *apiError) {
 	e.st.public.init()
 	id := chi.URLParam(r, "upload_id")
 	ch := e.xfer.uploads[id]
-	if ch == nil || e.st.public.channels[id] != s.id {
+	if ch == nil || e.st.public.channels[id] != s.id || e.channelExpired(ch) {
 		return nil, errUploadNotFound
 	}
 	return ch, nil

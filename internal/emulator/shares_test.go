@@ -476,6 +476,12 @@ func TestPublicUploadShare(t *testing.T) {
 	cancel := relative(t, srv, ch["uploadUrl"].(string))
 	wantStatus(t, call(t, srv, "DELETE", cancel, nil), 204)
 	wantError(t, call(t, srv, "DELETE", cancel, nil), 404, -20501)
+	// An idle channel expires like any other.
+	idle := ok(t, api(t, srv, "", "POST", "/public/shares/uploads/"+key, `{"name":"idle.txt","password":"Share-Secret-1"}`), 201)
+	if err := srv.AdvanceClock(25 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, sendChunk(t, srv, channel{UploadURL: idle["uploadUrl"].(string)}, data, "", false), 404, -20501)
 }
 
 func TestEncryptedUploadShareKeys(t *testing.T) {
