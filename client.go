@@ -75,6 +75,8 @@ type Client struct {
 	Auth *AuthService
 	// Subscriptions holds the own notification subscriptions of nodes and shares.
 	Subscriptions *SubscriptionsService
+	// Transfers uploads and downloads file content.
+	Transfers *TransfersService
 }
 
 // service is embedded by every API area; it only points back at the client.
@@ -127,6 +129,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Rooms = &RoomsService{client: c}
 	c.Auth = &AuthService{client: c}
 	c.Subscriptions = &SubscriptionsService{client: c}
+	c.Transfers = &TransfersService{client: c}
 	return c, nil
 }
 

@@ -23,6 +23,15 @@
 // server would refuse fails with an *InvalidRequestError that matches
 // ErrInvalidRequest and names the field.
 //
+// Transfers moves file content: Upload, UploadStream and UploadFile (classic
+// or direct S3, as the instance says; encrypted with a fresh file key in
+// encrypted rooms), DownloadFile (through a temporary file that replaces
+// the destination only once the content is complete and authenticated) and
+// Download into an io.Writer, UploadFolder and DownloadFolder, and FS, a
+// read-only io/fs.FS over a room or folder. Encrypted rooms need an
+// unlocked key pair (Account.UnlockKeyPair); a ProgressFunc reports the
+// bytes on the wire.
+//
 // Errors from the server are *APIError values; match them with errors.Is
 // against the sentinels (ErrNotFound, ErrUnauthorized, …) or inspect them
 // with errors.As. Transport failures are *RequestError values and

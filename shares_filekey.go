@@ -28,7 +28,7 @@ func (c *Client) plainFileKey(ctx context.Context, fileID int64) (*crypto.PlainF
 		fk, err := doJSON[crypto.FileKey](ctx, c, &apiCall{method: http.MethodGet,
 			path: idPath(nodesPath+"/files", fileID, "/user_file_key"), query: versionQuery(v)})
 		if errors.Is(err, ErrNotFound) {
-			last = err // perhaps a key for the other version
+			last = fmt.Errorf("dracoon: file %d: %w: %w", fileID, ErrMissingFileKey, err) // perhaps a key for the other version
 			continue
 		}
 		if err != nil {
