@@ -155,7 +155,7 @@ func (e *Emulator) handlePublicDownloadURL(w http.ResponseWriter, r *http.Reques
 		err = errSharePasswordSent
 	}
 	if err == nil {
-		err = s.checkPassword(req.Password, e.clock.now(), errWrongDownloadPassword)
+		err = s.tryPassword(req.Password, e.clock.now(), errWrongDownloadPassword)
 	}
 	if err == nil && s.limitReached() {
 		err = errDownloadLimit
@@ -192,6 +192,7 @@ func (e *Emulator) handlePublicDownload(w http.ResponseWriter, r *http.Request) 
 				err = errDownloadLimit
 			} else {
 				s.cntDownloads++
+				e.emit(r, opDownloadShareUsed, n.id, s.name)
 			}
 		}
 	}
@@ -223,11 +224,21 @@ func (st *state) shareTokenValid(s *downloadShare, tok string, now time.Time) *a
 	return nil
 }
 
+// ctxHeadRequest marks a HEAD request that the outer handler passes on as
+// a GET.
+const ctxHeadRequest ctxKey = 100
+
+// isHead reports whether r arrived as HEAD.
+func isHead(r *http.Request) bool {
+	head, _ := r.Context().Value(ctxHeadRequest).(bool)
+	return head || r.Method == http.MethodHead
+}
+
 // countsDownload reports whether a request for content of size bytes (-1:
 // an archive, always whole) delivers the last byte: a GET whose range,
 // if any, reaches the end.
 func countsDownload(r *http.Request, size int64) bool {
-	if r.Method != http.MethodGet {
+	if isHead(r) {
 		return false
 	}
 	if size < 0 || r.Header.Get("Range") == "" {
@@ -357,7 +368,7 @@ func (e *Emulator) handlePublicUploadShare(w http.ResponseWriter, r *http.Reques
 	}
 	unlocked := s.password == nil
 	if !unlocked && pw != nil {
-		if err := s.checkPassword(pw, e.clock.now(), errWrongUploadPassword); err != nil {
+		if err := s.tryPassword(pw, e.clock.now(), errWrongUploadPassword); err != nil {
 			writeError(w, err)
 			return
 		}

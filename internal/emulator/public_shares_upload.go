@@ -96,7 +96,7 @@ func (e *Emulator) openShareChannel(r *http.Request, req *createShareUploadReque
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkPassword(req.Password, e.clock.now(), errWrongUploadPassword); err != nil {
+	if err := s.tryPassword(req.Password, e.clock.now(), errWrongUploadPassword); err != nil {
 		return nil, err
 	}
 	if req.Name == nil {
@@ -121,7 +121,7 @@ func (e *Emulator) openShareChannel(r *http.Request, req *createShareUploadReque
 	ch := &uploadChannel{
 		id: randomString(32), token: randomString(32), userID: externalUserID,
 		parentID: target.id, name: *req.Name, size: size, state: chanOpen,
-		createdAt: e.clock.now(),
+		createdAt: e.clock.now(), touched: e.clock.now(),
 	}
 	if err := parseTimestamps(timestampPair(req.TimestampCreation, &ch.tsCreation), timestampPair(req.TimestampModification, &ch.tsModification)); err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (e *Emulator) openShareChannel(r *http.Request, req *createShareUploadReque
 }
 
 // shareChannel finds the channel of the URL opened on the share of the
-// URL. Callers hold e.mu.
+// URL; idle channels expire as the transfer code's do. Callers hold e.mu.
 func (e *Emulator) shareChannel(r *http.Request) (*uploadChannel, *apiError) {
 	s, _, err := e.liveUploadShare(r)
 	if err != nil {
@@ -154,7 +154,7 @@ func (e *Emulator) shareChannel(r *http.Request) (*uploadChannel, *apiError) {
 	e.st.public.init()
 	id := chi.URLParam(r, "upload_id")
 	ch := e.xfer.uploads[id]
-	if ch == nil || e.st.public.channels[id] != s.id {
+	if ch == nil || e.st.public.channels[id] != s.id || e.channelExpired(ch) {
 		return nil, errUploadNotFound
 	}
 	return ch, nil
@@ -258,6 +258,7 @@ func (e *Emulator) handlePublicCompleteUpload(w http.ResponseWriter, r *http.Req
 		return
 	}
 	e.st.recordShareUpload(s, n, req.Items)
+	e.emit(r, opUploadShareUsed, n.id, n.name)
 	e.closeChannel(ch, false)
 	delete(e.st.public.channels, ch.id)
 	writeJSON(w, http.StatusCreated, publicUploadedFileJSON{Name: n.name, Size: n.size, CreatedAt: apiTime(n.createdAt), Hash: n.hash})
@@ -305,7 +306,7 @@ func (e *Emulator) serveArchive(w http.ResponseWriter, r *http.Request, root *no
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name+".zip"))
 	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
+	if isHead(r) {
 		return
 	}
 	zw := zip.NewWriter(w)
@@ -430,6 +431,7 @@ func (e *Emulator) handlePublicUploadStatus(w http.ResponseWriter, r *http.Reque
 		if keys, pending := st.public.s3Keys[ch.id]; pending {
 			if n := st.nodes[ch.nodeID]; n != nil {
 				st.recordShareUpload(st.shares.uploads[st.public.channels[ch.id]], n, keys)
+				e.emit(r, opUploadShareUsed, n.id, n.name)
 			}
 			delete(st.public.s3Keys, ch.id)
 		}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -63,8 +64,9 @@ func (e *Emulator) routes() http.Handler {
 	control := e.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodHead {
-			// HEAD is served by the GET handler (net/http drops the body).
-			req = req.Clone(req.Context())
+			// HEAD is served by the GET handler (net/http drops the body);
+			// isHead tells handlers that care.
+			req = req.Clone(context.WithValue(req.Context(), ctxHeadRequest, true))
 			req.Method = http.MethodGet
 		}
 		if req.URL.Path == controlPrefix || strings.HasPrefix(req.URL.Path, controlPrefix+"/") {

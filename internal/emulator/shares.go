@@ -120,16 +120,27 @@ func (e *Emulator) shareRoutes(r chi.Router) {
 	r.Get("/shares/uploads/{share_id}/qr", j(e.handleUploadShareQR))
 }
 
-// shareText bounds an optional notes field (255 characters, no control
-// characters).
+// shareText bounds an optional notes field: 255 characters of text that
+// may run over several lines.
 func shareText(s *string) *apiError {
 	if s == nil {
 		return nil
 	}
-	if err := validateText(*s); err != nil {
+	if err := validateLines(*s); err != nil {
 		return err
 	}
 	return checkNotes(s)
+}
+
+// validateLines is validateText for text that may hold line breaks and
+// tabs (notes, mail bodies).
+func validateLines(s string) *apiError {
+	return validateText(strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 // checkShareName validates an alias name: like free text, at most 150
@@ -147,13 +158,22 @@ func checkShareName(s *string) *apiError {
 	return validateText(*s)
 }
 
-// checkSharePassword applies the shares password policy that
-// GET /config/info/policies/passwords reports (minimum length).
-func checkSharePassword(p string) *apiError {
-	if utf8.RuneCountInString(p) < minSharePasswordChars || utf8.RuneCountInString(p) > maxAccountField {
+// newSharePassword checks a password uid gives a share: text of at most
+// 150 characters that meets the shares password policy (policies.go, set
+// through PUT /system/config/policies/passwords), with uid's names as the
+// user information the policy may reject.
+func (st *state) newSharePassword(p string, uid int64) *apiError {
+	if utf8.RuneCountInString(p) > maxAccountField {
 		return errPasswordNotSecure
 	}
-	return validateText(p)
+	if err := validateText(p); err != nil {
+		return err
+	}
+	var who []string
+	if u := st.users[uid]; u != nil {
+		who = []string{u.login, u.firstName, u.lastName, u.email}
+	}
+	return st.checkSharePassword(p, who...)
 }
 
 // checkLanguage validates an optional receiverLanguage.
@@ -173,8 +193,8 @@ func checkPhones(p []string) *apiError {
 	return nil
 }
 
-// applyCommon sets the fields every create and update request of both
-// share kinds carries. Nil pointers leave a field unchanged.
+// apply sets the fields every create and update request of both share
+// kinds carries. Nil pointers leave a field unchanged.
 func (c *shareCommon) apply(name, notes, internalNotes *string, showName, showUser *bool, lang *string) {
 	if name != nil {
 		c.name = *name
@@ -196,7 +216,7 @@ func (c *shareCommon) apply(name, notes, internalNotes *string, showName, showUs
 	}
 }
 
-// checkCommon validates the fields applyCommon sets.
+// checkCommon validates the fields apply sets.
 func checkCommon(name, notes, internalNotes, lang *string, phones []string) *apiError {
 	for _, f := range []func() *apiError{
 		func() *apiError { return checkShareName(name) },
@@ -217,11 +237,11 @@ func (c *shareCommon) expired(now time.Time) bool {
 	return !c.expireAt.IsZero() && !c.expireAt.After(now)
 }
 
-// checkPassword tests a password given to a protected share's public
+// tryPassword tests a password given to a protected share's public
 // endpoint, counting wrong attempts: after maxWrongSharePasswords in a
 // row the share is locked for shareLockDuration (403 -51000). wrong is
 // the share kind's 401.
-func (c *shareCommon) checkPassword(pw *string, now time.Time, wrong *apiError) *apiError {
+func (c *shareCommon) tryPassword(pw *string, now time.Time, wrong *apiError) *apiError {
 	if c.password == nil {
 		return nil
 	}
@@ -285,7 +305,7 @@ func (m *shareMailRequest) check() *apiError {
 			return errInvalidEmail
 		}
 	}
-	if err := validateText(*m.Body); err != nil {
+	if err := validateLines(*m.Body); err != nil {
 		return err
 	}
 	return checkLanguage(m.ReceiverLanguage)

@@ -269,6 +269,7 @@ func (e *Emulator) handleCreateDownloadShare(w http.ResponseWriter, r *http.Requ
 		s.notifyCreator = *req.NotifyCreator
 	}
 	st.shares.downloads[s.id] = s
+	e.emit(r, opDownloadShareCreated, n.id, s.name)
 	writeJSON(w, http.StatusCreated, st.downloadShareJSON(s))
 }
 
@@ -284,7 +285,7 @@ func (e *Emulator) checkNewDownloadShare(n *node, uid int64, req *createDownload
 		return err
 	}
 	if req.Password != nil && *req.Password != "" {
-		return checkSharePassword(*req.Password)
+		return e.st.newSharePassword(*req.Password, uid)
 	}
 	return nil
 }
@@ -367,7 +368,7 @@ func (e *Emulator) updateDownloadShare(s *downloadShare, uid int64, req *updateD
 		if s.keyPair != nil {
 			return errSharePasswordEncr
 		}
-		if err := checkSharePassword(*req.Password); err != nil {
+		if err := e.st.newSharePassword(*req.Password, uid); err != nil {
 			return err
 		}
 	}
@@ -402,9 +403,15 @@ func (e *Emulator) updateDownloadShare(s *downloadShare, uid int64, req *updateD
 
 func (e *Emulator) handleDeleteDownloadShare(w http.ResponseWriter, r *http.Request) {
 	e.withDownloadShare(w, r, func(s *downloadShare, _ int64) {
-		delete(e.st.shares.downloads, s.id)
+		e.deleteDownloadShare(r, s)
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// deleteDownloadShare deletes s and records it. Callers hold e.mu.
+func (e *Emulator) deleteDownloadShare(r *http.Request, s *downloadShare) {
+	e.emit(r, opDownloadShareDeleted, s.nodeID, s.name)
+	delete(e.st.shares.downloads, s.id)
 }
 
 func (e *Emulator) handleMailDownloadShare(w http.ResponseWriter, r *http.Request) {
@@ -459,7 +466,7 @@ func (e *Emulator) handleDeleteDownloadShares(w http.ResponseWriter, r *http.Req
 		return
 	}
 	for _, s := range shares {
-		delete(e.st.shares.downloads, s.id)
+		e.deleteDownloadShare(r, s)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

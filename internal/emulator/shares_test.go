@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,6 +73,10 @@ func TestDownloadShareRoundTrip(t *testing.T) {
 	}
 	wantError(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"password":"short"}`), 400, -10002)
 	wantError(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"maxDownloads":0}`), 400, -80001)
+	if m := ok(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"notes":"line one\nline two"}`), 200); m["notes"] != "line one\nline two" {
+		t.Errorf("multi-line notes: %v", m["notes"])
+	}
+	wantError(t, api(t, srv, tk, "PUT", sharePath("downloads", shareID, ""), `{"notes":"bell \u0007"}`), 400, -80023)
 
 	list := ok(t, api(t, srv, tk, "GET", fmt.Sprintf("/shares/downloads?filter=nodeId:eq:%d&sort=name:desc", file), ""), 200)
 	if names := itemNames(t, list); !slices.Equal(names, []string{"Renamed", "plan.txt"}) || total(list) != 2 {
@@ -81,7 +87,7 @@ func TestDownloadShareRoundTrip(t *testing.T) {
 	}
 	wantError(t, api(t, srv, tk, "GET", "/shares/downloads?filter=bogus:eq:1", ""), 400, -92001)
 
-	wantStatus(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":["bob@example.com"],"body":"have a look"}`), 204)
+	wantStatus(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":["bob@example.com"],"body":"Hi Bob,\n\nhave a look."}`), 204)
 	wantError(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":["not an address"],"body":"x"}`), 400, -80009)
 	wantError(t, api(t, srv, tk, "POST", sharePath("downloads", shareID, "/email"), `{"recipients":[],"body":"x"}`), 400, -80000)
 
@@ -258,8 +264,11 @@ func TestPublicDownloadShare(t *testing.T) {
 	if r := fetch(t, srv, u, "Range: bytes=0-99"); r.status != 206 || !bytes.Equal(r.body, content[:100]) {
 		t.Fatalf("range: %d", r.status)
 	}
+	if r := call(t, srv, "HEAD", u, nil); r.status != 200 || r.header.Get("Content-Length") != "5000" {
+		t.Fatalf("HEAD: %d %v", r.status, r.header)
+	}
 	if downloads() != 0 {
-		t.Errorf("a partial read counted as a download")
+		t.Errorf("a partial read or a HEAD counted as a download")
 	}
 	if r := fetch(t, srv, u); r.status != 200 || !bytes.Equal(r.body, content) {
 		t.Fatalf("download: %d, %d bytes", r.status, len(r.body))
@@ -467,6 +476,12 @@ func TestPublicUploadShare(t *testing.T) {
 	cancel := relative(t, srv, ch["uploadUrl"].(string))
 	wantStatus(t, call(t, srv, "DELETE", cancel, nil), 204)
 	wantError(t, call(t, srv, "DELETE", cancel, nil), 404, -20501)
+	// An idle channel expires like any other.
+	idle := ok(t, api(t, srv, "", "POST", "/public/shares/uploads/"+key, `{"name":"idle.txt","password":"Share-Secret-1"}`), 201)
+	if err := srv.AdvanceClock(25 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, sendChunk(t, srv, channel{UploadURL: idle["uploadUrl"].(string)}, data, "", false), 404, -20501)
 }
 
 func TestEncryptedUploadShareKeys(t *testing.T) {
@@ -622,5 +637,101 @@ func TestPublicUploadShareS3(t *testing.T) {
 	ok(t, api(t, srv, "", "GET", base+upload, ""), 200)
 	if got := ok(t, api(t, srv, aliceTk, "GET", sharePath("uploads", id(s, "id"), ""), ""), 200); id(got, "cntUploads") != 1 || id(got, "cntFiles") != 1 {
 		t.Errorf("share counters: %v", got)
+	}
+}
+
+func TestShareEventsAreLogged(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Logged", nil)
+	file := mustFile(t, srv, room, "l.txt", "logged")
+	s := ok(t, api(t, srv, tk, "POST", "/shares/downloads", fmt.Sprintf(`{"nodeId":%d,"name":"watched"}`, file)), 201)
+	u := relative(t, srv, ok(t, api(t, srv, "", "POST", "/public/shares/downloads/"+s["accessKey"].(string), "{}"), 201)["downloadUrl"].(string))
+	if r := fetch(t, srv, u); r.status != 200 {
+		t.Fatalf("download: %d", r.status)
+	}
+	wantStatus(t, api(t, srv, tk, "DELETE", sharePath("downloads", id(s, "id"), ""), ""), 204)
+	up := ok(t, api(t, srv, tk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d,"name":"inbox"}`, room)), 201)
+	if r := publicUpload(t, srv, up["accessKey"].(string), "", "in.txt", []byte("in"), "{}"); r.status != 201 {
+		t.Fatalf("public upload: %d %s", r.status, r.body)
+	}
+	events := items(t, ok(t, api(t, srv, tk, "GET", "/eventlog/events?sort=time:asc", ""), 200))
+	var got []string
+	for _, ev := range events {
+		if name, _ := ev["operationName"].(string); strings.Contains(strings.ToLower(name), "share") {
+			got = append(got, fmt.Sprintf("%s %d", name, id(ev, "objectId1")))
+		}
+	}
+	want := []string{
+		fmt.Sprintf("Download share created %d", file),
+		fmt.Sprintf("Download share used %d", file),
+		fmt.Sprintf("Download share deleted %d", file),
+		fmt.Sprintf("Upload share created %d", room),
+	}
+	if len(got) != 5 || !slices.Equal(got[:4], want) || !strings.HasPrefix(got[4], "File uploaded through upload share ") {
+		t.Errorf("share events %q, want %q and the upload", got, want)
+	}
+}
+
+func TestSharePasswordsFollowThePolicy(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Policy", nil)
+	file := mustFile(t, srv, room, "p.txt", "p")
+	create := func(password string) response {
+		return api(t, srv, tk, "POST", "/shares/downloads", fmt.Sprintf(`{"nodeId":%d,"password":%q}`, file, password))
+	}
+	wantError(t, create("short"), 400, -10002)
+	ok(t, create("ten-chars!"), 201)
+	ok(t, api(t, srv, tk, "PUT", "/system/config/policies/passwords", `{"sharesPasswordPolicies":{"minLength":12}}`), 200)
+	wantError(t, create("ten-chars!"), 400, -10002)
+	wantError(t, api(t, srv, tk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d,"password":"ten-chars!"}`, room)), 400, -10002)
+	ok(t, create("twelve-chars!"), 201)
+}
+
+// lockedBuffer is a log sink safe for the server's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The request log shows the public share paths without their access keys,
+// tokens and upload ids.
+func TestShareSecretsStayOutOfTheLog(t *testing.T) {
+	t.Parallel()
+	var logs lockedBuffer
+	srv := newServer(t, dracoontest.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	tk := login(t, srv).Access
+	room := mustRoom(t, srv, "Quiet", nil)
+	file := mustFile(t, srv, room, "q.txt", "quiet")
+	key := ok(t, api(t, srv, tk, "POST", "/shares/downloads", fmt.Sprintf(`{"nodeId":%d,"password":"Share-Secret-1"}`, file)), 201)["accessKey"].(string)
+	ok(t, api(t, srv, "", "GET", "/public/shares/downloads/"+key, ""), 200)
+	u := relative(t, srv, ok(t, api(t, srv, "", "POST", "/public/shares/downloads/"+key, `{"password":"Share-Secret-1"}`), 201)["downloadUrl"].(string))
+	fetch(t, srv, u)
+	upKey := ok(t, api(t, srv, tk, "POST", "/shares/uploads", fmt.Sprintf(`{"targetId":%d}`, room)), 201)["accessKey"].(string)
+	ch := ok(t, api(t, srv, "", "POST", "/public/shares/uploads/"+upKey, `{"name":"x.txt"}`), 201)
+	out := logs.String()
+	token := u[strings.LastIndex(u, "/")+1:]
+	for _, secret := range []string{key, token, upKey, ch["uploadId"].(string), "Share-Secret-1"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds a secret: %s", out)
+		}
+	}
+	if !strings.Contains(out, "/api/v4/public/shares/downloads/***") {
+		t.Errorf("the log does not show the masked public path: %s", out)
 	}
 }

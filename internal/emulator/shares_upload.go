@@ -122,6 +122,9 @@ var uploadShareListSpec = func() *listSpec[ulView] {
 		defaultSort: []sortKey{{field: "createdAt"}},
 	}
 	spec.filters["targetId"] = filterField[ulView]{kind: kindInt, ops: []string{"eq", "cn"}, num: func(v ulView) int64 { return v.s.targetID }}
+	if uploadSharesFilterNodeID {
+		spec.filters["nodeId"] = spec.filters["targetId"]
+	}
 	return spec
 }()
 
@@ -263,7 +266,7 @@ func (e *Emulator) handleCreateUploadShare(w http.ResponseWriter, r *http.Reques
 		limits.check,
 		func() *apiError {
 			if req.Password != nil && *req.Password != "" {
-				return checkSharePassword(*req.Password)
+				return st.newSharePassword(*req.Password, uid)
 			}
 			return nil
 		},
@@ -296,6 +299,7 @@ func (e *Emulator) handleCreateUploadShare(w http.ResponseWriter, r *http.Reques
 		s.notifyCreator = *req.NotifyCreator
 	}
 	st.shares.uploads[s.id] = s
+	e.emit(r, opUploadShareCreated, n.id, s.name)
 	writeJSON(w, http.StatusCreated, st.uploadShareJSON(s))
 }
 
@@ -376,7 +380,7 @@ func (e *Emulator) updateUploadShare(s *uploadShare, uid int64, req *updateUploa
 	}
 	setPassword := req.Password != nil && *req.Password != ""
 	if setPassword {
-		if err := checkSharePassword(*req.Password); err != nil {
+		if err := e.st.newSharePassword(*req.Password, uid); err != nil {
 			return err
 		}
 	}
@@ -406,9 +410,15 @@ func (e *Emulator) updateUploadShare(s *uploadShare, uid int64, req *updateUploa
 
 func (e *Emulator) handleDeleteUploadShare(w http.ResponseWriter, r *http.Request) {
 	e.withUploadShare(w, r, func(s *uploadShare, _ int64) {
-		delete(e.st.shares.uploads, s.id)
+		e.deleteUploadShare(r, s)
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// deleteUploadShare deletes s and records it. Callers hold e.mu.
+func (e *Emulator) deleteUploadShare(r *http.Request, s *uploadShare) {
+	e.emit(r, opUploadShareDeleted, s.targetID, s.name)
+	delete(e.st.shares.uploads, s.id)
 }
 
 func (e *Emulator) handleMailUploadShare(w http.ResponseWriter, r *http.Request) {
@@ -461,7 +471,7 @@ func (e *Emulator) handleDeleteUploadShares(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	for _, s := range shares {
-		delete(e.st.shares.uploads, s.id)
+		e.deleteUploadShare(r, s)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
