@@ -256,6 +256,11 @@ func (s *Server) ClearFaults() { s.emu.ClearFaults() }
 // their lifetime has passed.
 func (s *Server) AdvanceClock(d time.Duration) error { return s.emu.AdvanceClock(d) }
 
+// WaitContentHashes returns when the MD5 hashes of files uploaded in
+// several chunks or parts, computed in the background after completion,
+// have been given to their nodes.
+func (s *Server) WaitContentHashes() { s.emu.WaitContentHashes() }
+
 // Now returns the emulator's current time.
 func (s *Server) Now() time.Time { return s.emu.Now() }
 

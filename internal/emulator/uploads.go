@@ -636,37 +636,21 @@ func (e *Emulator) completeClassic(w http.ResponseWriter, r *http.Request, find 
 	if err == nil && e.cfg.NoContentHashes && data.size > 0 {
 		sum = "" // the pieces' tags are random
 	}
+	var n *node
+	if err == nil {
+		n, err = e.finishUpload(ch, c, data, sum)
+	}
 	if err != nil {
 		e.mu.Unlock()
 		writeError(w, err)
 		return
 	}
-	ch.state = chanCompleting // no chunks while the hash is computed
-	e.mu.Unlock()
-
-	var herr error
-	if sum == "" && !e.cfg.NoContentHashes {
-		sum, herr = md5Of(e.store, data)
-	}
-
-	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.xfer.uploads[ch.id] != ch {
-		writeError(w, errUploadNotFound)
-		return
-	}
-	if herr != nil {
-		ch.state = chanOpen
-		writeError(w, errInvalidParameter.withDebug("Stored chunks could not be read"))
-		return
-	}
-	n, err := e.finishUpload(ch, c, data, sum)
-	if err != nil {
-		ch.state = chanOpen
-		writeError(w, err)
-		return
+	if sum == "" {
+		e.hashInBackground(data)
 	}
 	e.closeChannel(ch, false)
+	e.emit(r, opFileCreated, n.id, n.name)
 	writeJSON(w, http.StatusCreated, e.st.view(n, ch.userID).toJSON(false))
 }
 
@@ -736,7 +720,7 @@ func (e *Emulator) handleUploadStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ch.state == chanFinishing {
-		e.advanceS3(ch)
+		e.advanceS3(r, ch)
 	}
 	out := s3StatusJSON{Status: "transfer"}
 	switch ch.state {
