@@ -57,6 +57,7 @@ type transfers struct {
 	byToken   map[string]*uploadChannel // by channel token
 	downloads map[secretHash]*downloadToken
 	presigned map[secretHash]*presignedURL // s3.go
+	zips      map[secretHash]*zipToken     // zip.go
 	gc        blobSweeper                  // blobgc.go
 }
 
@@ -66,6 +67,7 @@ func newTransfers() *transfers {
 		byToken:   map[string]*uploadChannel{},
 		downloads: map[secretHash]*downloadToken{},
 		presigned: map[secretHash]*presignedURL{},
+		zips:      map[secretHash]*zipToken{},
 		gc:        blobSweeper{last: time.Now()},
 	}
 }
@@ -154,6 +156,7 @@ func (e *Emulator) transferPublicRoutes(r chi.Router) {
 	r.Put("/uploads/{token}", produces(mediaJSON, e.handleCompleteByToken))
 	r.Delete("/uploads/{token}", produces(mediaJSON, e.handleCancelByToken))
 	r.Get("/downloads/{token}", e.handleDownloadByToken)
+	r.Get("/downloads/zip/{token}", e.handleZipByToken)
 }
 
 // transferRoutes registers the authenticated transfer endpoints.
@@ -169,6 +172,7 @@ func (e *Emulator) transferRoutes(r chi.Router) {
 	r.Post("/nodes/files/{file_id}/downloads", j(e.handleCreateDownload))
 	r.Get("/nodes/files/{file_id}/downloads", e.handleDownloadByID)
 	e.fileKeyRoutes(r)
+	e.zipRoutes(r)
 }
 
 func (e *Emulator) handleCreateUpload(w http.ResponseWriter, r *http.Request) {
