@@ -209,11 +209,13 @@ func Start(opts ...Option) (*Server, error) {
 // DRACOON logic).
 func (s *Server) Client() *http.Client { return s.hts.Client() }
 
-// Close stops the server. NewServer's test cleanup calls it; calling it
-// again is harmless.
+// Close stops the server and waits for its background work (webhook
+// deliveries, content hashes). NewServer's test cleanup calls it; calling
+// it again is harmless.
 func (s *Server) Close() {
 	s.hts.Close()
 	s.emu.Close()
+	s.emu.WaitContentHashes()
 }
 
 // Fault makes the next Count requests matching Method (empty: any) and

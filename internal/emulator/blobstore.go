@@ -103,8 +103,12 @@ type writerOnly struct{ io.Writer }
 // was written. Every buffer is back in the pool, and the goroutine done,
 // when it returns.
 func copyPipelined(dst io.Writer, src io.Reader) (int64, [md5.Size]byte, error) {
+	type filled struct {
+		buf *[]byte
+		n   int
+	}
 	free := make(chan *[]byte, hashDepth)
-	full := make(chan []byte, hashDepth)
+	full := make(chan filled, hashDepth)
 	for range hashDepth {
 		free <- hashBufs.Get().(*[]byte)
 	}
@@ -112,11 +116,9 @@ func copyPipelined(dst io.Writer, src io.Reader) (int64, [md5.Size]byte, error) 
 	go func() {
 		h := md5.New()
 		var sum [md5.Size]byte
-		for b := range full {
-			h.Write(b)
-			bp := &b
-			*bp = b[:cap(b)]
-			free <- bp
+		for f := range full {
+			h.Write((*f.buf)[:f.n])
+			free <- f.buf
 		}
 		h.Sum(sum[:0])
 		done <- sum
@@ -131,7 +133,7 @@ func copyPipelined(dst io.Writer, src io.Reader) (int64, [md5.Size]byte, error) 
 				rerr = werr
 			} else {
 				n += int64(m)
-				full <- (*bp)[:m]
+				full <- filled{bp, m}
 				bp = nil
 			}
 		}
