@@ -44,11 +44,10 @@ var (
 
 // Channel states.
 const (
-	chanOpen       = "open"       // taking chunks or parts
-	chanCompleting = "completing" // classic completion running
-	chanFinishing  = "finishing"  // S3 completion accepted, node not yet made
-	chanDone       = "done"
-	chanError      = "error"
+	chanOpen      = "open"      // taking chunks or parts
+	chanFinishing = "finishing" // S3 completion accepted, node not yet made
+	chanDone      = "done"
+	chanError     = "error"
 )
 
 // transfers holds upload channels and download tokens. Guarded by e.mu.
@@ -694,7 +693,7 @@ func (e *Emulator) cancelUpload(w http.ResponseWriter, r *http.Request, find fun
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ch, err := find(r)
-	if err == nil && (ch.state == chanDone || ch.state == chanFinishing || ch.state == chanCompleting) {
+	if err == nil && (ch.state == chanDone || ch.state == chanFinishing) {
 		err = errUploadClosed
 	}
 	if err != nil {
@@ -728,7 +727,7 @@ func (e *Emulator) handleUploadStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	out := s3StatusJSON{Status: "transfer"}
 	switch ch.state {
-	case chanFinishing, chanCompleting:
+	case chanFinishing:
 		out.Status = "finishing"
 	case chanDone:
 		out.Status = "done"
