@@ -196,6 +196,9 @@ type Emulator struct {
 	// and download tokens (uploads.go, downloads.go).
 	store blobStore
 	xfer  *transfers
+	// hashing counts the content hashes running in the background
+	// (contenthash.go).
+	hashing sync.WaitGroup
 
 	mu sync.Mutex
 	st *state
