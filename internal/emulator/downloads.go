@@ -164,6 +164,7 @@ func errBadRange(h string) *apiError {
 // serveFile streams n's stored bytes from the blob store: 200 with the
 // whole file or 206 with one range; HEAD sends the headers only.
 func (e *Emulator) serveFile(w http.ResponseWriter, r *http.Request, n *node) {
+	e.corruptForDownload(r, n) // an injected corrupt-blob fault, if any
 	e.mu.Lock()
 	data, name, size := n.data, n.name, n.size
 	e.mu.Unlock()

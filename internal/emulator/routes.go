@@ -9,8 +9,8 @@ import (
 )
 
 // routes assembles the handler: test controls first (never subject to
-// faults), then request logging, fault injection and the chi router with
-// OAuth and /api/v4.
+// faults), then request logging, fault injection (faults.go) and the chi
+// router with OAuth and /api/v4.
 func (e *Emulator) routes() http.Handler {
 	r := chi.NewRouter()
 	r.NotFound(e.notFound)
@@ -56,14 +56,20 @@ func (e *Emulator) routes() http.Handler {
 	e.router = r
 	api := http.Handler(r)
 	control := e.controlRoutes()
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method == http.MethodHead {
-			// HEAD is served by the GET handler (net/http drops the body).
+	serve := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		req = headAsGet(req)
+		if p := req.URL.Path; len(p) > len("/api/") && strings.HasPrefix(p, "/api/") && strings.HasSuffix(p, "/") {
+			// DRACOON (Spring) ignores a trailing slash; the Python client
+			// asks for /users/?offset=…, /nodes/{id}/comments/?… and the like.
 			req = req.Clone(req.Context())
-			req.Method = http.MethodGet
+			req.URL.Path = strings.TrimRight(p, "/")
+			req.URL.RawPath = ""
 		}
+		api.ServeHTTP(w, req)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path == controlPrefix || strings.HasPrefix(req.URL.Path, controlPrefix+"/") {
-			control.ServeHTTP(w, req)
+			control.ServeHTTP(w, headAsGet(req))
 			return
 		}
 		start := time.Now()
@@ -72,18 +78,19 @@ func (e *Emulator) routes() http.Handler {
 			// Path only: queries can carry codes and tokens.
 			e.log.Debug("request", "method", req.Method, "path", req.URL.Path, "status", sw.status, "duration", time.Since(start))
 		}()
-		if e.applyFault(sw, req) {
-			return
-		}
-		if p := req.URL.Path; len(p) > len("/api/") && strings.HasPrefix(p, "/api/") && strings.HasSuffix(p, "/") {
-			// DRACOON (Spring) ignores a trailing slash; the Python client
-			// asks for /users/?offset=…, /nodes/{id}/comments/?… and the like.
-			req = req.Clone(req.Context())
-			req.URL.Path = strings.TrimRight(p, "/")
-			req.URL.RawPath = ""
-		}
-		api.ServeHTTP(sw, req)
+		e.serveWithFaults(sw, req, serve)
 	})
+}
+
+// headAsGet returns a HEAD request as a GET: HEAD is served by the GET
+// handler (net/http drops the body).
+func headAsGet(req *http.Request) *http.Request {
+	if req.Method != http.MethodHead {
+		return req
+	}
+	req = req.Clone(req.Context())
+	req.Method = http.MethodGet
+	return req
 }
 
 // notFound answers unknown routes in DRACOON shape.
