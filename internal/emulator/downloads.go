@@ -142,8 +142,8 @@ func byteRange(h string, size int64) (start, length int64, ok bool, err *apiErro
 	a, _ := strconv.ParseInt(m[1], 10, 64)
 	b, _ := strconv.ParseInt(m[2], 10, 64)
 	switch {
-	case m[1] == "": // suffix: the last b bytes
-		if b == 0 {
+	case m[1] == "": // suffix: the last b bytes; none of an empty file
+		if b == 0 || size == 0 {
 			return 0, 0, false, errBadRange(h)
 		}
 		start = max(size-b, 0)

@@ -156,6 +156,17 @@ func TestHostileContentRanges(t *testing.T) {
 	for _, h := range []string{"bytes=100-", "bytes=-0", "bytes=50-10", "bytes=99999999999999999999-", "bytes=a-b", "pages=0-1"} {
 		want4xx(t, "Range "+h, fetch(t, srv, dl, "Range: "+h))
 	}
+	// A suffix range of an empty file is unsatisfiable too (found by
+	// FuzzContentRange: it used to answer 206 "bytes 0--1/0").
+	empty, err := srv.CreateFile(room, "empty.bin", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fetch(t, srv, downloadURL(t, srv, tk, empty), "Range: bytes=-1")
+	want4xx(t, "suffix range of an empty file", r)
+	if r.status != 416 || r.header.Get("Content-Range") != "bytes */0" {
+		t.Errorf("suffix range of an empty file: %d, Content-Range %q", r.status, r.header.Get("Content-Range"))
+	}
 }
 
 func TestHostileMultipartChunks(t *testing.T) {
