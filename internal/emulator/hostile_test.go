@@ -9,6 +9,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -286,5 +289,32 @@ func TestHostileSizesKeepMemoryBounded(t *testing.T) {
 	}
 	if r := api(t, srv, tk, "GET", "/user/account", ""); r.status != 200 {
 		t.Fatalf("after the hostile sizes: %d", r.status)
+	}
+}
+
+// unboundedBodyRead matches ways of reading a request body whole or
+// without a limit; handlers use decodeJSON (1 MiB), stream into the blob
+// store, or bound the reader themselves.
+var unboundedBodyRead = regexp.MustCompile(`io\.ReadAll\(\s*(r|req)\.Body\)|json\.NewDecoder\(|\.ParseMultipartForm\(|\.FormFile\(|httputil\.DumpRequest`)
+
+// TestBodiesAreReadBounded keeps future handlers on the bounded readers.
+func TestBodiesAreReadBounded(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := unboundedBodyRead.FindIndex(src); loc != nil {
+			line := 1 + bytes.Count(src[:loc[0]], []byte("\n"))
+			t.Errorf("%s:%d reads a request body without a bound: %s", f, line, src[loc[0]:loc[1]])
+		}
 	}
 }
