@@ -267,9 +267,15 @@ func TestFaultResetInRequestBody(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("chunk sent over a reset connection answered %d", resp.StatusCode)
 	}
+	if got := srv.OpenUploadChannels(); got != 1 {
+		t.Fatalf("%d open upload channels, want 1", got)
+	}
 	// Nothing of the cut chunk was kept: the whole file goes again.
 	wantChunk(t, sendChunk(t, srv, ch, data, "", false), data)
 	n := nodeOf(t, complete(t, srv, ch, ""), http.StatusCreated)
+	if got := srv.OpenUploadChannels(); got != 0 {
+		t.Fatalf("%d open upload channels after completion", got)
+	}
 	if int(n["size"].(float64)) != len(data) || n["hash"] != md5Hex(data) {
 		t.Fatalf("file after a reset chunk: %v", n)
 	}
@@ -288,6 +294,9 @@ func TestFaultPresignedExpiryAndCorruptBlob(t *testing.T) {
 	}
 	data := randomBytes(4096, 5)
 	ch := openChannel(t, srv, tk.Access, room, "p.bin", fmt.Sprintf(`"size":%d,"directS3Upload":true`, len(data)))
+	if got := srv.OpenUploadChannels(); got != 1 {
+		t.Fatalf("%d open upload channels, want 1", got)
+	}
 	urls := presign(t, srv, tk.Access, ch, 1, 1, int64(len(data)))
 	if err := srv.InjectFault(dracoontest.Fault{Path: `^/s3/`, Count: 1, Kind: dracoontest.FaultPresignedExpiry}); err != nil {
 		t.Fatal(err)
@@ -309,6 +318,9 @@ func TestFaultPresignedExpiryAndCorruptBlob(t *testing.T) {
 		t.Fatalf("complete: %d %s", r.status, r.body)
 	}
 	id := idOf(pollDone(t, srv, tk.Access, ch.UploadID))
+	if got := srv.OpenUploadChannels(); got != 0 {
+		t.Fatalf("%d open upload channels after an S3 upload is done", got)
+	}
 
 	// A corrupt-blob fault flips one stored byte before the download.
 	if err := srv.InjectFault(dracoontest.Fault{Path: `/downloads/`, Method: "GET", Count: 1, Kind: dracoontest.FaultCorruptBlob, Offset: -1}); err != nil {
