@@ -670,11 +670,10 @@ type cutWriter struct {
 	http.ResponseWriter
 	action    faultAction
 	head      bool
-	left      int64 // body bytes still to pass
-	started   bool  // header written
-	cut       bool
-	reset     bool
-	emptyBody bool
+	left    int64 // body bytes still to pass
+	started bool  // header written
+	cut     bool
+	reset   bool
 }
 
 func (c *cutWriter) WriteHeader(code int) {
@@ -689,8 +688,7 @@ func (c *cutWriter) WriteHeader(code int) {
 			size = n
 		}
 	}
-	c.emptyBody = c.head || size == 0 || code == http.StatusNoContent || code == http.StatusNotModified
-	if c.emptyBody {
+	if c.head || size == 0 || code == http.StatusNoContent || code == http.StatusNotModified {
 		// Nothing to cut into: the connection ends before the answer.
 		c.cut = true
 		cutConnection(c.ResponseWriter, c.reset)
