@@ -668,8 +668,8 @@ var errConnectionCut = errors.New("emulator: connection cut by an injected fault
 // orderly close (FaultTruncate).
 type cutWriter struct {
 	http.ResponseWriter
-	action    faultAction
-	head      bool
+	action  faultAction
+	head    bool
 	left    int64 // body bytes still to pass
 	started bool  // header written
 	cut     bool
