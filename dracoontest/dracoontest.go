@@ -57,6 +57,7 @@ type config struct {
 	emu        emulator.Config
 	middleware []func(http.Handler) http.Handler
 	timeouts   emulator.Timeouts
+	faults     *emulator.FaultProfile
 }
 
 // Option configures NewServer.
@@ -182,6 +183,13 @@ func Start(opts ...Option) (*Server, error) {
 		hts.Close()
 		return nil, err
 	}
+	if c.faults != nil {
+		if err := emu.SetFaultProfile(c.faults); err != nil {
+			hts.Close()
+			emu.Close()
+			return nil, err
+		}
+	}
 	h := emu.Handler()
 	for i := len(c.middleware) - 1; i >= 0; i-- {
 		h = c.middleware[i](h)
@@ -219,24 +227,32 @@ func (s *Server) Close() {
 }
 
 // Fault makes the next Count requests matching Method (empty: any) and
-// the Path regular expression misbehave: answer Status (429 with
-// Retry-After, or 500/502/503/504), drop the connection, or wait Delay.
+// the Path regular expression misbehave: misbehave as Kind (see the
+// FaultKind constants), answer Status (429 with Retry-After, or
+// 500/502/503/504), drop the connection, or wait Delay.
 type Fault struct {
 	Method     string
 	Path       string
 	Count      int
+	Kind       FaultKind
 	Status     int
 	RetryAfter time.Duration
 	Drop       bool
 	Delay      time.Duration
+	// CutAfter is how many body bytes pass before a reset or truncation
+	// kind cuts the connection; negative picks a random point.
+	CutAfter int64
+	// Offset is the stored byte a FaultCorruptBlob flips; negative picks
+	// a random one.
+	Offset int64
 }
 
 // InjectFault registers a fault; faults are counted exactly, also under
 // concurrent requests.
 func (s *Server) InjectFault(f Fault) error {
 	_, err := s.emu.InjectFault(emulator.Fault{
-		Method: f.Method, Path: f.Path, Count: f.Count, Status: f.Status,
-		RetryAfter: f.RetryAfter, Drop: f.Drop, Delay: f.Delay,
+		Method: f.Method, Path: f.Path, Count: f.Count, Kind: f.Kind, Status: f.Status,
+		RetryAfter: f.RetryAfter, Drop: f.Drop, Delay: f.Delay, CutAfter: f.CutAfter, Offset: f.Offset,
 	})
 	return err
 }
@@ -251,7 +267,7 @@ func (s *Server) PendingFaults() int {
 	return n
 }
 
-// ClearFaults removes all injected faults.
+// ClearFaults removes all targeted faults (a fault profile stays).
 func (s *Server) ClearFaults() { s.emu.ClearFaults() }
 
 // AdvanceClock moves the emulator's clock forward; tokens expire when
@@ -273,8 +289,9 @@ func (s *Server) ExpireAccessTokens() int { return s.emu.ExpireAccessTokens() }
 // RevokeAllTokens deletes every access and refresh token.
 func (s *Server) RevokeAllTokens() int { return s.emu.RevokeAllTokens() }
 
-// Reset restores the seeded state (same credentials), clears faults and
-// undoes clock advances.
+// Reset restores the seeded state (same credentials), clears targeted
+// faults and the fault counters, restarts a fault profile's random
+// sequence from its seed and undoes clock advances.
 func (s *Server) Reset() { s.emu.Reset() }
 
 // AuthorizationCode returns a code for the authorization-code grant as if

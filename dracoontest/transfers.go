@@ -40,3 +40,8 @@ func (s *Server) SetSpaceLimit(bytes int64) { s.emu.SetSpaceLimit(bytes) }
 func WithoutContentHashes() Option {
 	return func(c *config) { c.emu.NoContentHashes = true }
 }
+
+// OpenUploadChannels returns how many upload channels are open or being
+// completed: zero once every upload has finished, failed or been
+// cancelled, so a test can check that a client leaves none behind.
+func (s *Server) OpenUploadChannels() int { return s.emu.OpenUploadChannels() }

@@ -25,6 +25,12 @@
 // --idle-timeout (2 min) and --progress-timeout (1 min without progress on
 // a single body read or response write). Transfers of any length work as
 // long as bytes keep moving.
+//
+// Random faults, repeatable for the same seed and order of requests:
+// --fault-rate (share of requests, spread over --fault-kinds),
+// --fault-rates (per kind), --fault-seed, --fault-latency,
+// --fault-retry-after, --fault-path, --fault-method and --fault-oauth
+// (docs/RELIABILITY.md).
 package main
 
 import (

@@ -2,11 +2,9 @@ package emulator
 
 import (
 	"bytes"
-	"errors"
 	"image"
 	_ "image/jpeg" // for image.DecodeConfig
 	"image/png"
-	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -82,26 +80,17 @@ func (e *Emulator) handleGetAvatar(w http.ResponseWriter, r *http.Request) {
 
 // readAvatar reads the multipart part "file" and checks it: at most
 // maxAvatarBytes, PNG or JPEG, avatarSide pixels square.
-func readAvatar(w http.ResponseWriter, r *http.Request) (*avatarImage, *apiError) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxAvatarBytes+1<<16)
-	f, _, err := r.FormFile("file")
+func readAvatar(r *http.Request) (*avatarImage, *apiError) {
+	part, err := readFilePart(r, maxAvatarBytes)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, errAvatarTooLarge
-		}
-		return nil, errMandatory.withDebug("Mandatory fields cannot be empty: multipart part 'file' is missing")
+		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxAvatarBytes+1))
-	if err != nil {
+	if part.tooLong {
 		return nil, errAvatarTooLarge
 	}
-	if len(data) > maxAvatarBytes {
-		return nil, errAvatarTooLarge
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || (format != "png" && format != "jpeg") {
+	data := part.data
+	cfg, format, derr := image.DecodeConfig(bytes.NewReader(data))
+	if derr != nil || (format != "png" && format != "jpeg") {
 		return nil, errAvatarMediaType
 	}
 	if cfg.Width != avatarSide || cfg.Height != avatarSide {
@@ -111,10 +100,7 @@ func readAvatar(w http.ResponseWriter, r *http.Request) (*avatarImage, *apiError
 }
 
 func (e *Emulator) handleUploadAvatar(w http.ResponseWriter, r *http.Request) {
-	img, aerr := readAvatar(w, r)
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
-	}
+	img, aerr := readAvatar(r)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	u, err := e.caller(r)

@@ -173,7 +173,9 @@ func newMemStore(hashing bool) *memStore {
 func (s *memStore) write(r io.Reader, limit int64) (string, int64, [md5.Size]byte, error) {
 	var buf bytes.Buffer
 	if limit > 0 {
-		buf.Grow(int(min(limit, 64<<20)))
+		// The announced size is the client's word: grow with the bytes
+		// that arrive beyond a first megabyte.
+		buf.Grow(int(min(limit, 1<<20)))
 	}
 	n, sum, err := copyHashed(&buf, r, limit, s.hashing)
 	if err != nil {

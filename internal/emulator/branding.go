@@ -2,9 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"strconv"
@@ -178,36 +175,21 @@ func (e *Emulator) handleUploadBrandingImage(w http.ResponseWriter, r *http.Requ
 		writeError(w, errInvalidParameter.withDebug("Invalid parameter value: type"))
 		return
 	}
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		writeError(w, unsupportedMediaType(r.Header.Get("Content-Type")))
-		return
-	}
-	mr := multipart.NewReader(io.LimitReader(r.Body, maxBrandingImage+1<<16), params["boundary"])
-	var data []byte
-	ctype := "application/octet-stream"
-	for {
-		part, perr := mr.NextPart()
-		if perr != nil {
-			break
-		}
-		if part.FormName() == "file" {
-			data, err = io.ReadAll(io.LimitReader(part, maxBrandingImage+1))
-			// Only raster image types are served back as such; anything
-			// else (HTML, SVG with scripts) is served as octet-stream.
-			if ct := part.Header.Get("Content-Type"); strings.HasPrefix(ct, "image/") && !strings.Contains(ct, "svg") {
-				ctype = ct
-			}
-			break
-		}
-	}
+	part, perr := readFilePart(r, maxBrandingImage)
 	switch {
-	case err != nil || data == nil:
-		writeError(w, errMandatory.withDebug("Mandatory fields cannot be empty: file"))
+	case perr != nil:
+		writeError(w, perr)
 		return
-	case len(data) > maxBrandingImage:
+	case part.tooLong:
 		writeError(w, errTooLong)
 		return
+	}
+	data := part.data
+	// Only raster image types are served back as such; anything else
+	// (HTML, SVG with scripts) is served as octet-stream.
+	ctype := "application/octet-stream"
+	if ct := part.contentType; strings.HasPrefix(ct, "image/") && !strings.Contains(ct, "svg") {
+		ctype = ct
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

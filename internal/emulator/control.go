@@ -30,9 +30,13 @@ import (
 // Errors are {"error": "…"}. The endpoints:
 //
 //	GET    /_emulator/info               admin login/password, confidential client, base URL
-//	POST   /_emulator/faults             {method, path, count, status, retryAfterSeconds, drop, delayMs} → 201 {id}
+//	POST   /_emulator/faults             {method, path, count, kind, status, retryAfterSeconds, drop, delayMs, cutAfter, offset} → 201 {id}
 //	GET    /_emulator/faults             [{id, fault, remaining}]
-//	DELETE /_emulator/faults             204
+//	DELETE /_emulator/faults             204 (targeted faults; the profile stays)
+//	POST   /_emulator/faults/profile     {seed, rates: {kind: rate}, rate, kinds, latencyMs, retryAfterSeconds, method, path, includeOAuth} → 204
+//	GET    /_emulator/faults/profile     the profile in use (404 when none)
+//	DELETE /_emulator/faults/profile     204
+//	GET    /_emulator/faults/injected    {total, byKind: {kind: n}}
 //	GET    /_emulator/clock              {now}
 //	POST   /_emulator/clock/advance      {seconds} → {now}
 //	POST   /_emulator/tokens/expire      expire all access tokens → {count}
@@ -77,6 +81,10 @@ func (e *Emulator) controlRoutes() http.Handler {
 		r.Post("/faults", e.ctlAddFault)
 		r.Get("/faults", e.ctlListFaults)
 		r.Delete("/faults", e.ctlClearFaults)
+		r.Post("/faults/profile", e.ctlSetFaultProfile)
+		r.Get("/faults/profile", e.ctlGetFaultProfile)
+		r.Delete("/faults/profile", e.ctlDeleteFaultProfile)
+		r.Get("/faults/injected", e.ctlInjectedFaults)
 		r.Get("/clock", e.ctlClock)
 		r.Post("/clock/advance", e.ctlAdvance)
 		r.Post("/tokens/expire", e.ctlExpire)
@@ -195,13 +203,16 @@ func (e *Emulator) ctlInfo(w http.ResponseWriter, r *http.Request) {
 
 // faultRequest is the JSON form of Fault.
 type faultRequest struct {
-	Method            string  `json:"method"`
-	Path              string  `json:"path"`
-	Count             int     `json:"count"`
-	Status            int     `json:"status"`
-	RetryAfterSeconds float64 `json:"retryAfterSeconds"`
-	Drop              bool    `json:"drop"`
-	DelayMs           int64   `json:"delayMs"`
+	Method            string    `json:"method"`
+	Path              string    `json:"path"`
+	Count             int       `json:"count"`
+	Kind              FaultKind `json:"kind"`
+	Status            int       `json:"status"`
+	RetryAfterSeconds float64   `json:"retryAfterSeconds"`
+	Drop              bool      `json:"drop"`
+	DelayMs           int64     `json:"delayMs"`
+	CutAfter          int64     `json:"cutAfter"`
+	Offset            int64     `json:"offset"`
 }
 
 func (e *Emulator) ctlAddFault(w http.ResponseWriter, r *http.Request) {
@@ -220,10 +231,13 @@ func (e *Emulator) ctlAddFault(w http.ResponseWriter, r *http.Request) {
 		Method:     req.Method,
 		Path:       req.Path,
 		Count:      req.Count,
+		Kind:       req.Kind,
 		Status:     req.Status,
 		RetryAfter: retryAfter,
 		Drop:       req.Drop,
 		Delay:      delay,
+		CutAfter:   req.CutAfter,
+		Offset:     req.Offset,
 	})
 	if err != nil {
 		controlFail(w, http.StatusBadRequest, err.Error())

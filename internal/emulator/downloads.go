@@ -146,8 +146,8 @@ func byteRange(h string, size int64) (start, length int64, ok bool, err *apiErro
 	a, _ := strconv.ParseInt(m[1], 10, 64)
 	b, _ := strconv.ParseInt(m[2], 10, 64)
 	switch {
-	case m[1] == "": // suffix: the last b bytes
-		if b == 0 {
+	case m[1] == "": // suffix: the last b bytes; none of an empty file
+		if b == 0 || size == 0 {
 			return 0, 0, false, errBadRange(h)
 		}
 		start = max(size-b, 0)
@@ -168,6 +168,7 @@ func errBadRange(h string) *apiError {
 // serveFile streams n's stored bytes from the blob store: 200 with the
 // whole file or 206 with one range; HEAD sends the headers only.
 func (e *Emulator) serveFile(w http.ResponseWriter, r *http.Request, n *node) {
+	e.corruptForDownload(r, n) // an injected corrupt-blob fault, if any
 	e.mu.Lock()
 	data, name, size := n.data, n.name, n.size
 	e.mu.Unlock()

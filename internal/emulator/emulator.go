@@ -349,10 +349,11 @@ func (e *Emulator) AdvanceClock(d time.Duration) error {
 
 // Reset restores the seeded state: users, OAuth clients, tokens, codes and
 // nodes go back to what New created (same admin password and confidential
-// client secret); injected faults are cleared and the clock advance is
-// undone.
+// client secret); targeted faults and the fault counters are cleared, a
+// fault profile restarts its random sequence from its seed, and the clock
+// advance is undone.
 func (e *Emulator) Reset() {
-	e.faults.clear()
+	e.faults.reset()
 	e.clock.reset()
 	e.mu.Lock()
 	e.st = e.seed()

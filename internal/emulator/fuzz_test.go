@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +122,91 @@ func (f *fuzzEmulator) login(t *testing.T) string {
 	return tok.AccessToken
 }
 
+// fuzzFixtures are live ids and tokens of the transfer routes, so that
+// fuzzed requests reach past the lookups: a path parameter or query that
+// names a placeholder ("@upload", "@token", …) gets the real value, and
+// the parameter "@s3" sends the request to a real presigned part URL.
+type fuzzFixtures struct {
+	values  map[string]string
+	s3Path  string // presigned part URL: path and query
+	s3Query string
+}
+
+// fixtures creates a room with a file, a classic and an S3 upload channel,
+// a presigned part URL and a download token.
+func (f *fuzzEmulator) fixtures(t *testing.T, token string) fuzzFixtures {
+	t.Helper()
+	room, err := f.e.CreateRoom(RoomSpec{Name: "fuzz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := f.e.CreateFile(FileSpec{ParentID: room, Name: "f.bin", Content: []byte("0123456789")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path, body string) map[string]any {
+		req := newFuzzRequest("POST", path, "", []byte(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		rec := f.serve(t, req)
+		var m map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil || rec.Code >= 300 {
+			t.Fatalf("fixture %s: %d %s", path, rec.Code, rec.Body)
+		}
+		return m
+	}
+	classic := post("/api/v4/nodes/files/uploads", fmt.Sprintf(`{"parentId":%d,"name":"c.bin"}`, room))
+	s3 := post("/api/v4/nodes/files/uploads", fmt.Sprintf(`{"parentId":%d,"name":"s.bin","directS3Upload":true}`, room))
+	urls := post("/api/v4/nodes/files/uploads/"+s3["uploadId"].(string)+"/s3_urls", `{"size":4,"firstPartNumber":1,"lastPartNumber":1}`)
+	dl := post(fmt.Sprintf("/api/v4/nodes/files/%d/downloads", file), "")
+	u, err := url.Parse(urls["urls"].([]any)[0].(map[string]any)["url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fuzzFixtures{
+		values: map[string]string{
+			"@room": strconv.FormatInt(room, 10), "@file": strconv.FormatInt(file, 10),
+			"@upload": classic["uploadId"].(string), "@token": classic["token"].(string),
+			"@s3upload": s3["uploadId"].(string), "@dl": dl["token"].(string),
+		},
+		s3Path: u.Path, s3Query: u.RawQuery,
+	}
+}
+
+// fill replaces the placeholders in s.
+func (x fuzzFixtures) fill(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	for k, v := range x.values {
+		s = strings.ReplaceAll(s, k, v)
+	}
+	return s
+}
+
+// fuzzTransferSeeds are inputs that reach the transfer handlers with live
+// fixtures: method, path pattern, parameter, query, extra header and body.
+var fuzzTransferSeeds = []struct{ method, pattern, param, query, hname, hvalue, body string }{
+	{"POST", "/api/v4/uploads/{token}", "@token", "", "Content-Range", "bytes 0-3/4", "abcd"},
+	{"POST", "/api/v4/uploads/{token}", "@token", "", "Content-Range", "bytes 5-1/2", "abcd"},
+	{"POST", "/api/v4/uploads/{token}", "@token", "", "Content-Type", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabcd\r\n--b--\r\n"},
+	{"PUT", "/api/v4/uploads/{token}", "@token", "", "", "", `{"resolutionStrategy":"autorename"}`},
+	{"DELETE", "/api/v4/uploads/{token}", "@token", "", "", "", ""},
+	{"POST", "/api/v4/nodes/files/uploads/{upload_id}", "@upload", "", "Content-Range", "bytes 0-4/*", "abcd"},
+	{"PUT", "/api/v4/nodes/files/uploads/{upload_id}", "@upload", "", "", "", `{"fileName":"x.bin"}`},
+	{"GET", "/api/v4/nodes/files/uploads/{upload_id}", "@s3upload", "", "", "", ""},
+	{"POST", "/api/v4/nodes/files/uploads/{upload_id}/s3_urls", "@s3upload", "", "", "", `{"size":4,"firstPartNumber":1,"lastPartNumber":3}`},
+	{"PUT", "/api/v4/nodes/files/uploads/{upload_id}/s3", "@s3upload", "", "", "", `{"parts":[{"partNumber":1,"partEtag":"e2fc714c4727ee9395f324cd2e7f331f"}]}`},
+	{"PUT", "/s3/{bucket}/{key}", "@s3", "", "", "", "abcd"},
+	{"PUT", "/s3/{bucket}/{key}", "@s3", "partNumber=2", "", "", "abcde"},
+	{"GET", "/api/v4/downloads/{token}", "@dl", "", "Range", "bytes=2-5", ""},
+	{"GET", "/api/v4/downloads/{token}", "@dl", "inline=true", "Range", "bytes=-3", ""},
+	{"GET", "/api/v4/nodes/files/{file_id}/downloads", "@file", "generic_mimetype=true", "Range", "bytes=9-", ""},
+	{"POST", "/api/v4/nodes/files/{file_id}/downloads", "@file", "", "", "", ""},
+	{"GET", "/api/v4/nodes/files/{file_id}/user_file_key", "@file", "version=A", "", "", ""},
+	{"POST", "/api/v4/nodes/files/uploads", "", "", "", "", `{"parentId":@room,"name":"n.bin","size":4}`},
+}
+
 // Fuzz flags.
 const (
 	fuzzOwnMethod = 1 << iota // use the fuzzed method instead of the route's
@@ -131,7 +218,10 @@ const (
 
 // FuzzHandlers sends arbitrary methods, path parameters, queries, headers
 // and bodies to every route of the emulator (API, OAuth and test
-// controls), with and without a token. No answer may be a 5xx or a panic,
+// controls), with and without a token. The transfer routes get live
+// upload channels, a presigned part URL and a download token
+// (fuzzFixtures), so that chunks, parts, completions and ranged
+// downloads are fuzzed beyond their lookups. No answer may be a 5xx or a panic,
 // and a normal request afterwards must still work. Mutating test controls
 // are only sent without the control token: with it, injected faults and
 // clock jumps are their purpose.
@@ -145,10 +235,18 @@ func FuzzHandlers(f *testing.F) {
 		f.Add(uint16(i), rt.method, "1", "limit=1&offset=0&filter=name:cn:a&sort=name:asc", "Accept", "application/json", "", body, uint8(fuzzAuth|fuzzJSONType))
 		f.Add(uint16(i), "GET", "0", "filter=createdAt:ge:0000-01-01", "Content-Type", "text/plain", "text/plain", []byte(`{"name":"\ud800"}`), uint8(fuzzAuth))
 	}
+	for _, sd := range fuzzTransferSeeds {
+		idx := slices.Index(fe.routes, fuzzRoute{sd.method, sd.pattern})
+		if idx < 0 {
+			f.Fatalf("no route %s %s", sd.method, sd.pattern)
+		}
+		f.Add(uint16(idx), sd.method, sd.param, sd.query, sd.hname, sd.hvalue, "", []byte(sd.body), uint8(fuzzAuth|fuzzJSONType))
+	}
 	f.Fuzz(func(t *testing.T, routeIdx uint16, method, param, rawQuery, hname, hvalue, ctype string, body []byte, flags uint8) {
 		e := fe.e
 		e.Reset()
 		token := fe.login(t)
+		fx := fe.fixtures(t, token)
 		rt := fe.routes[int(routeIdx)%len(fe.routes)]
 		if flags&fuzzOwnMethod != 0 {
 			rt.method = method
@@ -156,8 +254,12 @@ func FuzzHandlers(f *testing.F) {
 		if flags&fuzzHEAD != 0 {
 			rt.method = http.MethodHead
 		}
-		path := routeParam.ReplaceAllLiteralString(rt.pattern, param)
-		req := newFuzzRequest(rt.method, path, rawQuery, body)
+		path := routeParam.ReplaceAllLiteralString(rt.pattern, fx.fill(param))
+		rawQuery = fx.fill(rawQuery)
+		if param == "@s3" {
+			path, rawQuery = fx.s3Path, fx.s3Query+"&"+rawQuery
+		}
+		req := newFuzzRequest(rt.method, path, rawQuery, []byte(fx.fill(string(body))))
 		if hname != "" {
 			req.Header.Set(hname, hvalue)
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The generic list engine (emulator-spec §4.7): parse offset/limit,
@@ -155,6 +156,23 @@ func parseListQuery[T any](r *http.Request, spec *listSpec[T]) (listQuery, *apiE
 func badFilter(msg string) *apiError { return errInvalidParameter.withDebug("Invalid filter: " + msg) }
 func badSort(msg string) *apiError   { return errInvalidParameter.withDebug("Invalid sort: " + msg) }
 
+// maxEchoed bounds how much of a client's filter or sort text an error
+// repeats.
+const maxEchoed = 64
+
+// echo quotes client text for an error message, cut to maxEchoed bytes
+// (at a rune boundary).
+func echo(s string) string {
+	if len(s) > maxEchoed {
+		cut := maxEchoed
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return "'" + s + "'"
+}
+
 func parseFilter[T any](s string, spec *listSpec[T]) ([]filterCond, *apiError) {
 	var out []filterCond
 	for part := range strings.SplitSeq(s, "|") {
@@ -163,16 +181,16 @@ func parseFilter[T any](s string, spec *listSpec[T]) ([]filterCond, *apiError) {
 		}
 		pieces := strings.Split(part, ":")
 		if len(pieces) < 3 {
-			return nil, badFilter("expected FIELD:OPERATOR:VALUE in '" + part + "'")
+			return nil, badFilter("expected FIELD:OPERATOR:VALUE in " + echo(part))
 		}
 		field, op := pieces[0], pieces[1]
 		values := pieces[2:]
 		f, ok := spec.filters[field]
 		if !ok {
-			return nil, badFilter("unknown field '" + field + "'")
+			return nil, badFilter("unknown field " + echo(field))
 		}
 		if !slices.Contains(f.ops, op) {
-			return nil, badFilter("operator '" + op + "' not allowed for '" + field + "'")
+			return nil, badFilter("operator " + echo(op) + " not allowed for " + echo(field))
 		}
 		if f.kind == kindTime {
 			// Times contain ':' themselves: rejoin everything after the
@@ -181,10 +199,13 @@ func parseFilter[T any](s string, spec *listSpec[T]) ([]filterCond, *apiError) {
 		}
 		for _, v := range values {
 			if err := checkFilterValue(f, v); err != nil {
-				return nil, badFilter("bad value '" + v + "' for '" + field + "'")
+				return nil, badFilter("bad value " + echo(v) + " for " + echo(field))
 			}
 		}
 		out = append(out, filterCond{field: field, op: op, values: values})
+	}
+	if len(out) == 0 {
+		return nil, badFilter("no condition, only separators")
 	}
 	return out, nil
 }
@@ -221,7 +242,7 @@ func parseSort[T any](s string, spec *listSpec[T]) ([]sortKey, *apiError) {
 	for _, part := range parts {
 		field, order, _ := strings.Cut(part, ":")
 		if _, ok := spec.sorts[field]; !ok {
-			return nil, badSort("unknown field '" + field + "'")
+			return nil, badSort("unknown field " + echo(field))
 		}
 		switch strings.ToLower(order) {
 		case "", "asc":

@@ -150,7 +150,8 @@ func unsupportedMediaType(contentType string) *apiError {
 //   - the body must be valid UTF-8 and its string escapes must not encode
 //     lone UTF-16 surrogates ("\ud800"), which encoding/json would
 //     silently turn into U+FFFD: 400 -80023 otherwise;
-//   - a body above maxJSONBody is 400 -80007;
+//   - a body above maxJSONBody is 400 -80007 (unread when its
+//     Content-Length says so);
 //   - type mismatches give DRACOON's -80005 (boolean) / -80002 (number),
 //     other syntax errors -80013, and an *apiError returned by a field's
 //     UnmarshalJSON (such as apiTime's date check) is passed through.
@@ -159,6 +160,9 @@ func unsupportedMediaType(contentType string) *apiError {
 // leaves v untouched when allowEmpty is set and is "mandatory fields"
 // otherwise.
 func decodeJSON(r *http.Request, v any, allowEmpty bool) *apiError {
+	if r.ContentLength > maxJSONBody {
+		return errTooLong // refused unread
+	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
 	if err != nil {
 		return errInvalidJSON.withDebug("Invalid JSON object: body could not be read")

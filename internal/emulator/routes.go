@@ -10,8 +10,8 @@ import (
 )
 
 // routes assembles the handler: test controls first (never subject to
-// faults), then request logging, fault injection and the chi router with
-// OAuth and /api/v4.
+// faults), then request logging, fault injection (faults.go) and the chi
+// router with OAuth and /api/v4.
 func (e *Emulator) routes() http.Handler {
 	r := chi.NewRouter()
 	r.NotFound(e.notFound)
@@ -62,15 +62,20 @@ func (e *Emulator) routes() http.Handler {
 	e.router = r
 	api := http.Handler(r)
 	control := e.controlRoutes()
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method == http.MethodHead {
-			// HEAD is served by the GET handler (net/http drops the body);
-			// isHead tells handlers that care.
-			req = req.Clone(context.WithValue(req.Context(), ctxHeadRequest, true))
-			req.Method = http.MethodGet
+	serve := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		req = headAsGet(req)
+		if p := req.URL.Path; len(p) > len("/api/") && strings.HasPrefix(p, "/api/") && strings.HasSuffix(p, "/") {
+			// DRACOON (Spring) ignores a trailing slash; the Python client
+			// asks for /users/?offset=…, /nodes/{id}/comments/?… and the like.
+			req = req.Clone(req.Context())
+			req.URL.Path = strings.TrimRight(p, "/")
+			req.URL.RawPath = ""
 		}
+		api.ServeHTTP(w, req)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path == controlPrefix || strings.HasPrefix(req.URL.Path, controlPrefix+"/") {
-			control.ServeHTTP(w, req)
+			control.ServeHTTP(w, headAsGet(req))
 			return
 		}
 		start := time.Now()
@@ -80,18 +85,20 @@ func (e *Emulator) routes() http.Handler {
 			// segments hidden.
 			e.log.Debug("request", "method", req.Method, "path", logPath(req.URL.Path), "status", sw.status, "duration", time.Since(start))
 		}()
-		if e.applyFault(sw, req) {
-			return
-		}
-		if p := req.URL.Path; len(p) > len("/api/") && strings.HasPrefix(p, "/api/") && strings.HasSuffix(p, "/") {
-			// DRACOON (Spring) ignores a trailing slash; the Python client
-			// asks for /users/?offset=…, /nodes/{id}/comments/?… and the like.
-			req = req.Clone(req.Context())
-			req.URL.Path = strings.TrimRight(p, "/")
-			req.URL.RawPath = ""
-		}
-		api.ServeHTTP(sw, req)
+		e.serveWithFaults(sw, req, serve)
 	})
+}
+
+// headAsGet returns a HEAD request as a GET: HEAD is served by the GET
+// handler (net/http drops the body).
+func headAsGet(req *http.Request) *http.Request {
+	if req.Method != http.MethodHead {
+		return req
+	}
+	// isHead tells the handlers that care (downloads must not count).
+	req = req.Clone(context.WithValue(req.Context(), ctxHeadRequest, true))
+	req.Method = http.MethodGet
+	return req
 }
 
 // notFound answers unknown routes in DRACOON shape.

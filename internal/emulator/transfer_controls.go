@@ -70,3 +70,19 @@ func (e *Emulator) ctlTamper(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) ctlExpirePresigned(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]int{"count": e.ExpirePresignedURLs()})
 }
+
+// OpenUploadChannels returns how many upload channels are still open or
+// being completed (not those done, failed or cancelled), so a test can
+// check that a client leaves none behind.
+func (e *Emulator) OpenUploadChannels() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, ch := range e.xfer.uploads {
+		switch ch.state {
+		case chanOpen, chanFinishing:
+			n++
+		}
+	}
+	return n
+}

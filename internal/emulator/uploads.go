@@ -3,6 +3,7 @@ package emulator
 import (
 	"cmp"
 	"encoding/hex"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -346,52 +347,95 @@ var contentRangeRE = regexp.MustCompile(`^bytes (\d{1,18})-(\d{1,18})/(\d{1,18}|
 // chunk goes after the bytes received so far (no header, or a range whose
 // start equals its end: the Python client sends "bytes 0-0/<size>" on
 // every plain chunk and "bytes <prevEnd>-<prevEnd>/<size>" on encrypted
-// ones); otherwise start is the chunk's offset, so that chunks sent
-// concurrently land where they belong.
-func chunkPlacement(h string) (start int64, appendIt bool, err *apiError) {
+// ones); otherwise start is the chunk's offset and end its last byte, so
+// that chunks sent concurrently land where they belong. The Java SDK
+// sends an exclusive end ("bytes 0-2048/*" for 2048 bytes), so end may be
+// the last byte or the one after it; a range that contradicts itself (end
+// before start, end beyond its own total) is -80021.
+func chunkPlacement(h string) (start, end int64, appendIt bool, err *apiError) {
 	h = strings.TrimSpace(h)
 	if h == "" {
-		return 0, true, nil
+		return 0, 0, true, nil
 	}
 	m := contentRangeRE.FindStringSubmatch(h)
 	if m == nil {
-		return 0, false, errBadContentRange
+		return 0, 0, false, errBadContentRange
 	}
 	start, _ = strconv.ParseInt(m[1], 10, 64)
-	end, _ := strconv.ParseInt(m[2], 10, 64)
+	end, _ = strconv.ParseInt(m[2], 10, 64)
 	if end < start {
-		return 0, false, errBadContentRange
+		return 0, 0, false, errBadContentRange
 	}
 	if start == end {
-		return 0, true, nil
+		return 0, 0, true, nil
 	}
-	return start, false, nil
+	if m[3] != "*" {
+		if total, _ := strconv.ParseInt(m[3], 10, 64); end > total {
+			return 0, 0, false, errBadContentRange
+		}
+	}
+	return start, end, false, nil
 }
 
+// maxMultipartPreamble bounds what a multipart chunk body may hold before
+// its "file" part starts (preamble, other parts, part headers), so that
+// a body of endless small parts or one giant part header is refused
+// instead of read.
+const maxMultipartPreamble = 64 << 10
+
 // chunkBody returns the chunk's bytes: the "file" part of a multipart
-// body (other parts are skipped), else the raw body.
+// body (other parts are skipped, within maxMultipartPreamble bytes), else
+// the raw body.
 func chunkBody(r *http.Request) (io.Reader, *apiError) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
 		return r.Body, nil
 	}
-	mr := multipart.NewReader(r.Body, params["boundary"])
+	if params["boundary"] == "" {
+		return nil, errMandatory.withDebug("multipart body without a boundary")
+	}
+	budget := &budgetReader{r: r.Body, left: maxMultipartPreamble}
+	mr := multipart.NewReader(budget, params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
 			return nil, errMandatory.withDebug("multipart body without a file part")
 		}
 		if p.FormName() == "file" {
+			budget.left = -1 // the file part itself may be as long as it is
 			return p, nil
 		}
 	}
 }
 
+// budgetReader reads at most left bytes (no limit when left < 0).
+type budgetReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return b.r.Read(p)
+	}
+	if b.left == 0 {
+		return 0, errBudgetSpent
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+var errBudgetSpent = errors.New("emulator: multipart body too long before its file part")
+
 // uploadChunk stores one chunk. The channel is looked up twice: before
 // the body is read (so that unknown channels cost nothing) and after it is
 // stored, to place it; the body itself is streamed without the lock.
 func (e *Emulator) uploadChunk(w http.ResponseWriter, r *http.Request, find func(*http.Request) (*uploadChannel, *apiError)) {
-	start, appendIt, aerr := chunkPlacement(r.Header.Get("Content-Range"))
+	start, end, appendIt, aerr := chunkPlacement(r.Header.Get("Content-Range"))
 	e.mu.Lock()
 	ch, err := find(r)
 	if err == nil && (ch.state != chanOpen || ch.s3) {
@@ -399,6 +443,9 @@ func (e *Emulator) uploadChunk(w http.ResponseWriter, r *http.Request, find func
 	}
 	if err == nil && aerr != nil {
 		err = aerr
+	}
+	if err == nil && !appendIt && ch.size >= 0 && end > ch.size {
+		err = errBadContentRange.withDebug("Incorrect upload Content-Range: beyond the announced size")
 	}
 	var parent *node
 	if err == nil {
@@ -422,6 +469,11 @@ func (e *Emulator) uploadChunk(w http.ResponseWriter, r *http.Request, find func
 	id, n, sum, werr := e.store.write(body, -1)
 	if werr != nil {
 		writeError(w, errInvalidParameter.withDebug("Chunk could not be read"))
+		return
+	}
+	if !appendIt && n != end-start+1 && n != end-start {
+		e.store.remove(id)
+		writeError(w, errBadContentRange.withDebug("Incorrect upload Content-Range: the chunk has "+strconv.FormatInt(n, 10)+" bytes"))
 		return
 	}
 	p := piece{seg: segment{blob: id, size: n}, sum: hex.EncodeToString(sum[:])}

@@ -72,6 +72,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	headerTimeout := fs.Duration("read-header-timeout", emulator.DefaultReadHeaderTimeout, "time to read a request header")
 	idleTimeout := fs.Duration("idle-timeout", emulator.DefaultIdleTimeout, "time a keep-alive connection may stay idle")
 	progressTimeout := fs.Duration("progress-timeout", emulator.DefaultProgressTimeout, "time a single body read or response write may stall")
+	faults := addFaultFlags(fs)
 	verbose := fs.Bool("v", false, "log every request (method, path, status) on stderr")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -84,6 +85,10 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	}
 	if fs.NArg() > 0 {
 		return &UsageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
+	}
+	profile, err := faults.profile()
+	if err != nil {
+		return &UsageError{err}
 	}
 	if *password == "" {
 		*password = getenv(EnvAdminPassword)
@@ -116,9 +121,19 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		ControlToken:          getenv(EnvControlToken),
 		ServiceToken:          getenv(EnvServiceToken),
 	})
+	if err == nil && profile != nil {
+		err = emu.SetFaultProfile(profile)
+		if err != nil {
+			emu.Close()
+			err = &UsageError{err}
+		}
+	}
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if profile != nil {
+		fmt.Fprintf(stderr, "random faults on (seed %d): %s\n", profile.Seed, describeRates(profile.Rates))
 	}
 	srv := &http.Server{Handler: emu.Handler()}
 	emulator.ConfigureServer(srv, emulator.Timeouts{ReadHeader: *headerTimeout, Idle: *idleTimeout, Progress: *progressTimeout})
