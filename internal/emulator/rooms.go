@@ -7,7 +7,7 @@ import (
 
 // Rooms beyond creation: PUT /nodes/rooms/{room_id}, .../config,
 // .../encrypt, .../policies (GET/PUT, newer than 4.26.7) and .../webhooks
-// (GET/PUT; no webhooks exist yet, so the list is empty).
+// (GET/PUT: assigning customer webhooks with node events to the room).
 
 // lookupRoom finds a room the caller can see (404 -40000 otherwise).
 func (e *Emulator) lookupRoom(r *http.Request, uid int64) (*node, *apiError) {
@@ -332,21 +332,25 @@ func (e *Emulator) handleSetRoomPolicies(w http.ResponseWriter, r *http.Request)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// roomWebhookListJSON is RoomWebhookList. Webhooks do not exist yet, so
-// every room's list is empty; the filter is still checked.
+// roomWebhookListJSON is RoomWebhookList: the customer webhooks that can
+// serve a room (those with node events), and whether each is assigned.
 type roomWebhookListJSON struct {
-	Range rangeJSON         `json:"range"`
-	Items []json.RawMessage `json:"items"`
+	Range rangeJSON             `json:"range"`
+	Items []roomWebhookItemJSON `json:"items"`
 }
 
-var roomWebhookSpec = &listSpec[json.RawMessage]{
-	filters: map[string]filterField[json.RawMessage]{
-		"isAssigned": {kind: kindBool, ops: []string{"eq"}, bl: func(json.RawMessage) bool { return false }},
+var roomWebhookSpec = &listSpec[roomWebhookItemJSON]{
+	filters: map[string]filterField[roomWebhookItemJSON]{
+		"isAssigned": {kind: kindBool, ops: []string{"eq"}, bl: func(it roomWebhookItemJSON) bool { return it.IsAssigned }},
 	},
-	sorts: map[string]func(a, b json.RawMessage) int{},
+	sorts: map[string]func(a, b roomWebhookItemJSON) int{},
 }
 
-var errWebhookNotFound = newAPIError(404, -91000, "Webhook not found")
+// roomWebhookPage answers a room's webhook list for lq. Callers hold e.mu.
+func (e *Emulator) roomWebhookPage(roomID int64, lq listQuery) roomWebhookListJSON {
+	page, rng := roomWebhookSpec.apply(e.st.roomWebhookItems(roomID), lq)
+	return roomWebhookListJSON{Range: rng, Items: append([]roomWebhookItemJSON{}, page...)}
+}
 
 func (e *Emulator) handleGetRoomWebhooks(w http.ResponseWriter, r *http.Request) {
 	lq, err := parseListQuery(r, roomWebhookSpec)
@@ -357,12 +361,12 @@ func (e *Emulator) handleGetRoomWebhooks(w http.ResponseWriter, r *http.Request)
 	uid := callerID(r)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, err := e.managedRoom(r, uid); err != nil {
+	n, err := e.managedRoom(r, uid)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
-	page, rng := roomWebhookSpec.apply(nil, lq)
-	writeJSON(w, http.StatusOK, roomWebhookListJSON{Range: rng, Items: append([]json.RawMessage{}, page...)})
+	writeJSON(w, http.StatusOK, e.roomWebhookPage(n.id, lq))
 }
 
 // roomWebhookRequest is UpdateRoomWebhookRequest.
@@ -382,20 +386,22 @@ func (e *Emulator) handleSetRoomWebhooks(w http.ResponseWriter, r *http.Request)
 	uid := callerID(r)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, err := e.managedRoom(r, uid); err != nil {
+	n, err := e.managedRoom(r, uid)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
+	assign := map[int64]bool{}
 	for _, it := range req.Items {
 		if it.WebhookID == nil || it.IsAssigned == nil {
 			writeError(w, errMandatory)
 			return
 		}
+		assign[*it.WebhookID] = *it.IsAssigned
 	}
-	if len(req.Items) > 0 {
-		// No webhook exists yet, so any id is unknown.
-		writeError(w, errWebhookNotFound)
+	if err := e.st.assignRoomWebhooks(n.id, assign); err != nil {
+		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, roomWebhookListJSON{Range: rangeJSON{Limit: defaultLimit}, Items: []json.RawMessage{}})
+	writeJSON(w, http.StatusOK, e.roomWebhookPage(n.id, listQuery{limit: defaultLimit}))
 }

@@ -136,6 +136,13 @@ type eventType struct {
 	scope int
 }
 
+// usableIn reports whether a webhook of scope (scopeCustomer or
+// scopeTenant) may subscribe to t. Customer webhooks also take node
+// events: those are delivered once the webhook is assigned to a room.
+func (t eventType) usableIn(scope int) bool {
+	return t.scope&scope != 0 || (scope == scopeCustomer && t.scope&scopeNode != 0)
+}
+
 var eventTypes = []eventType{
 	{1, "user.created", scopeCustomer},
 	{2, "user.deleted", scopeCustomer},

@@ -220,7 +220,7 @@ func checkWebhookFields(req *webhookRequest, sc webhookScope) *apiError {
 		}
 		for _, n := range *req.EventTypeNames {
 			i := slices.IndexFunc(eventTypes, func(t eventType) bool { return t.name == n })
-			if i < 0 || eventTypes[i].scope&sc.scope == 0 {
+			if i < 0 || !eventTypes[i].usableIn(sc.scope) {
 				return errInvalidEventType
 			}
 		}
@@ -413,7 +413,7 @@ func (e *Emulator) handleEventTypes(sc webhookScope) http.HandlerFunc {
 			Items []eventTypeJSON `json:"items"`
 		}{Items: []eventTypeJSON{}}
 		for _, t := range eventTypes {
-			if t.scope&sc.scope == 0 && !(sc.scope == scopeCustomer && t.scope&scopeNode != 0) {
+			if !t.usableIn(sc.scope) {
 				continue
 			}
 			out.Items = append(out.Items, eventTypeJSON{
