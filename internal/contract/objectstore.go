@@ -56,14 +56,16 @@ func checkObjectStore(ex *exchange) []string {
 
 // RawChunkBodies (an allowlist entry, see Allowlist): the document
 // declares chunk uploads (POST /uploads/{token}, POST
-// /nodes/files/uploads/{upload_id}) as multipart/form-data only, but real
-// servers also take the raw bytes: dco3 sends application/octet-stream,
-// the Python client a raw body without any Content-Type (api-flows §2).
-// Such a body is checked as if it were the multipart "file" part.
+// /nodes/files/uploads/{upload_id}, POST
+// /public/shares/uploads/{access_key}/{upload_id}) as multipart/form-data
+// only, but real servers also take the raw bytes: dco3 sends
+// application/octet-stream, the Python client a raw body without any
+// Content-Type (api-flows §2). Such a body is checked as if it were the
+// multipart "file" part.
 var RawChunkBodies = true
 
 // rawChunkPath matches the chunk upload paths.
-var rawChunkPath = regexp.MustCompile(`^/api/v4/(uploads|nodes/files/uploads)/[^/]+$`)
+var rawChunkPath = regexp.MustCompile(`^/api/v4/(uploads/[^/]+|nodes/files/uploads/[^/]+|public/shares/uploads/[^/]+/[^/]+)$`)
 
 // isRawChunk reports whether r is a chunk upload with a body that is not
 // multipart.

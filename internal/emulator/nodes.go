@@ -257,6 +257,9 @@ func deletedUserInfo(id int64) userInfoJSON {
 }
 
 func (st *state) userInfo(id int64) userInfoJSON {
+	if id == externalUserID {
+		return externalUserInfo()
+	}
 	if u := st.users[id]; u != nil {
 		return userInfo(u)
 	}
@@ -372,6 +375,8 @@ func (v nodeView) toJSON(withEncryptionInfo bool) nodeJSON {
 		IsFavorite:            n.favoredBy[v.uid],
 		CntComments:           st.commentCount(n.id),
 		CntDeletedVersions:    st.deletedVersionCount(n),
+		CntDownloadShares:     st.downloadShareCount(n.id),
+		CntUploadShares:       st.uploadShareCount(n.id),
 	}
 	if !n.expireAt.IsZero() {
 		t := apiTime(n.expireAt)

@@ -249,6 +249,8 @@ func (e *Emulator) handleEncryptRoom(w http.ResponseWriter, r *http.Request) {
 		err = map[bool]*apiError{true: errRoomHasFiles, false: errRoomHasFilesPlain}[on]
 	case on != n.isEncrypted && len(st.binOf(n)) > 0:
 		err = map[bool]*apiError{true: errBinNotEmptyEncrypt, false: errBinNotEmptyDecrypt}[on]
+	case on != n.isEncrypted && st.roomHasShares(n):
+		err = errRoomHasShares
 	case hasKey && n.roomRescueKey != nil:
 		err = errOneRescueKey
 	case hasKey && !validKeyPairContainer(req.DataRoomRescueKey):

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
+		e.publicShareRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -46,6 +48,7 @@ func (e *Emulator) routes() http.Handler {
 			e.nodeRoutes(r)
 			e.adminRoutes(r)
 			e.transferRoutes(r)
+			e.shareRoutes(r)
 		})
 	})
 
@@ -58,8 +61,9 @@ func (e *Emulator) routes() http.Handler {
 	control := e.controlRoutes()
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodHead {
-			// HEAD is served by the GET handler (net/http drops the body).
-			req = req.Clone(req.Context())
+			// HEAD is served by the GET handler (net/http drops the body);
+			// isHead tells handlers that care.
+			req = req.Clone(context.WithValue(req.Context(), ctxHeadRequest, true))
 			req.Method = http.MethodGet
 		}
 		if req.URL.Path == controlPrefix || strings.HasPrefix(req.URL.Path, controlPrefix+"/") {
@@ -69,8 +73,9 @@ func (e *Emulator) routes() http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			// Path only: queries can carry codes and tokens.
-			e.log.Debug("request", "method", req.Method, "path", req.URL.Path, "status", sw.status, "duration", time.Since(start))
+			// Path only (queries can carry codes and tokens), with the
+			// secrets of token URLs masked.
+			e.log.Debug("request", "method", req.Method, "path", loggedPath(req.URL.Path), "status", sw.status, "duration", time.Since(start))
 		}()
 		if e.applyFault(sw, req) {
 			return

@@ -77,7 +77,11 @@ type presignedListJSON struct {
 
 // s3Channel finds the caller's open S3 channel. Callers hold e.mu.
 func (e *Emulator) s3Channel(r *http.Request) (*uploadChannel, *apiError) {
-	ch, err := e.channelByID(r)
+	return openS3(e.channelByID(r))
+}
+
+// openS3 passes on a found channel that is an open S3 channel.
+func openS3(ch *uploadChannel, err *apiError) (*uploadChannel, *apiError) {
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +95,12 @@ func (e *Emulator) s3Channel(r *http.Request) (*uploadChannel, *apiError) {
 }
 
 func (e *Emulator) handleS3URLs(w http.ResponseWriter, r *http.Request) {
+	e.presignParts(w, r, e.s3Channel)
+}
+
+// presignParts answers a request for part URLs of the S3 channel that
+// find returns (the caller's, or one opened through an upload share).
+func (e *Emulator) presignParts(w http.ResponseWriter, r *http.Request, find func(*http.Request) (*uploadChannel, *apiError)) {
 	var req presignRequest
 	if err := decodeJSON(r, &req, false); err != nil {
 		writeError(w, err)
@@ -107,7 +117,7 @@ func (e *Emulator) handleS3URLs(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ch, err := e.s3Channel(r)
+	ch, err := find(r)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -226,14 +236,23 @@ func (e *Emulator) handleCompleteS3(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := e.checkCompletion(ch, &req)
+	if err == nil {
+		err = e.acceptS3(ch, c, req.Parts)
+	}
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	data, sum, err := ch.assembleParts(req.Parts, e.cfg.S3MinPartSize)
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// acceptS3 checks a completion's part list against ch and, when it fits,
+// moves ch to finishing with c as the pending completion. Callers hold
+// e.mu.
+func (e *Emulator) acceptS3(ch *uploadChannel, c *completion, parts []s3PartJSON) *apiError {
+	data, sum, err := ch.assembleParts(parts, e.cfg.S3MinPartSize)
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
 	}
 	if e.cfg.NoContentHashes && data.size > 0 {
 		sum = "" // the ETags are random tags
@@ -260,7 +279,7 @@ func (e *Emulator) handleCompleteS3(w http.ResponseWriter, r *http.Request) {
 	if !hashed {
 		go e.hashPending(ch, ch.pending)
 	}
-	w.WriteHeader(http.StatusAccepted)
+	return nil
 }
 
 // hashPending computes the MD5 of a multi-part upload in the background,

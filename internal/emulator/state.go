@@ -31,6 +31,10 @@ type state struct {
 	branchClock int64
 	// tree holds the recycle bin and comments (tree.go).
 	tree treeState
+	// shares holds download and upload shares, public their tokens and
+	// channels (shares.go, public_shares.go).
+	shares shareState
+	public publicShareState
 }
 
 // customer is the one tenant.
