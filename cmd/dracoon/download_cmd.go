@@ -127,13 +127,21 @@ func (a *app) downloaded(paths []string) error {
 // downloadToStdout writes one file to stdout. Encrypted content is
 // authenticated only at its end, which stderr says first.
 func (a *app) downloadToStdout(ctx context.Context, c *dracoon.Client, n *dracoon.Node) error {
-	if n.IsEncrypted && !a.quiet {
-		fmt.Fprintln(a.stderr, "note: encrypted content is verified only at its end; if dracoon then exits with 1, discard what it wrote")
+	if n.IsEncrypted {
+		a.noteUnverified()
 	}
 	b := a.newBars(ctx, 1, n.Size)
 	_, err := c.Transfers.Download(ctx, dracoon.NodeID(n.ID), a.stdout, &dracoon.DownloadOptions{Progress: b.file(n.Name, n.Size)})
 	b.wait()
 	return err
+}
+
+// noteUnverified says on stderr, before encrypted content goes to
+// stdout, that it is authenticated only at its end.
+func (a *app) noteUnverified() {
+	if !a.quiet {
+		fmt.Fprintln(a.stderr, "note: encrypted content is verified only at its end; if dracoon then exits with 1, discard what it wrote")
+	}
 }
 
 // downloadMatches downloads the files matching a search into the

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dracoon-go/dracoon"
@@ -68,6 +69,16 @@ func (a *app) printLink(s *shareLink) {
 	}
 	if s.Encrypted {
 		what = "encrypted " + what
+	}
+	var limits []string
+	if !s.ExpireAt.IsZero() {
+		limits = append(limits, "expires "+formatTime(s.ExpireAt))
+	}
+	if s.MaxDownloads > 0 {
+		limits = append(limits, fmt.Sprintf("%d downloads", s.MaxDownloads))
+	}
+	if len(limits) > 0 {
+		what += " (" + strings.Join(limits, ", ") + ")"
 	}
 	a.infof("%s of %s: %s", what, s.Path, s.Link)
 	if a.quiet && !a.jsonOut {

@@ -115,6 +115,16 @@ func TestUploadDownloadPlain(t *testing.T) {
 	h.fails(exitFailure, []string{`no node named "gone.txt"`}, "download", h.target("/Projects/gone.txt"), out)
 }
 
+// linkIn returns the first share link in s.
+func linkIn(t *testing.T, s string) string {
+	t.Helper()
+	link := regexp.MustCompile(`http://\S+/public/\S+`).FindString(s)
+	if link == "" {
+		t.Fatalf("no share link in %q", s)
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(link, `"`), `",`)
+}
+
 // needShares skips the test when the emulator does not serve shares yet
 // (its route answers 404 instead of asking for a login).
 func needShares(t *testing.T, h *harness) {
@@ -145,6 +155,19 @@ func TestShareAndRequest(t *testing.T) {
 		t.Fatalf("share --password: %d %s", r.code, r.stderr)
 	}
 	golden(t, "share_password.json", h.normalizeShare(r.stdout, ""))
+	protected := linkIn(t, r.stdout)
+	plain := linkIn(t, log.String())
+	out := t.TempDir()
+	if r := h.runEnv(nil, "download", plain, out); r.code != 0 || readFile(t, filepath.Join(out, "notes.txt")) != "hello" {
+		t.Errorf("public download: exit %d, stderr %q", r.code, r.stderr)
+	}
+	h.fails(exitFailure, []string{"notes.txt", "destination exists"}, "download", plain, out)
+	if r := h.runEnv(nil, "download", protected, "-"); r.code != exitUsage || !strings.Contains(r.stderr, envSharePassword) {
+		t.Errorf("protected share without password: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := h.runEnv(env, "download", protected, "-"); r.code != 0 || r.stdout != "hello" {
+		t.Errorf("protected share: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
 	h.fails(exitUsage, []string{envSharePassword, "no terminal"}, "share", "--password", h.target("/Projects/notes.txt"))
 	h.fails(exitUsage, []string{"--expire", "YYYY-MM-DD"}, "share", "--expire", "soon", h.target("/Projects/notes.txt"))
 	// With a terminal the password is asked for.
@@ -166,6 +189,21 @@ func TestShareAndRequest(t *testing.T) {
 		t.Errorf("upload --share: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	h.fails(exitUsage, []string{envSharePassword}, "share", h.target("/Secret/shared.txt"))
+	link := linkIn(t, r.stdout)
+	// A stranger downloads it with the link and the password, without logging in.
+	stranger := []string{envSharePassword + "=" + testSharePassword}
+	out = t.TempDir()
+	if r := h.runEnv(stranger, "download", link, out); r.code != 0 || readFile(t, filepath.Join(out, "shared.txt")) != "ex" {
+		t.Errorf("public download of the encrypted share: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := h.runEnv(stranger, "download", link, "-"); r.code != 0 || r.stdout != "ex" || !strings.Contains(r.stderr, "verified only at its end") {
+		t.Errorf("public download to stdout: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = h.runEnv([]string{envSharePassword + "=wrong-Pa55-word"}, "download", link, t.TempDir())
+	checkFailure(t, r, exitFailure, []string{"wrong password"}, nil)
+	if key := strings.TrimPrefix(link[strings.LastIndex(link, "/"):], "/"); strings.Contains(r.stderr, key) {
+		t.Errorf("the access key is in the error: %q", r.stderr)
+	}
 	h.fails(exitUsage, []string{"only files of an encrypted room"}, "share", h.target("/Secret"))
 	if out := h.ok("-q", "share", h.target("/Projects/notes.txt")); !accessKeyPattern.MatchString(out) || strings.Count(out, "\n") != 1 {
 		t.Errorf("share -q prints only the link: %q", out)
