@@ -33,7 +33,7 @@ func TestDemo(t *testing.T) {
 			regexp.MustCompile(`Emulator running at http://127\.0\.0\.1:\d+`),
 			regexp.MustCompile(`(?m)^1\. Logged in as admin`),
 			regexp.MustCompile(`(?m)^  roles .*ROOM_MANAGER`),
-			regexp.MustCompile(`(?m)^2\. Created .*room /Demo`),
+			regexp.MustCompile(`(?ms)^2\. Created .*room /Demo`),
 			regexp.MustCompile(`(?m)^3\. Uploaded demo\.bin, 4\.0 MiB`),
 			regexp.MustCompile(`(?m)^     demo\.bin\s+4\.0 MiB  encrypted=` + tc.encrypted + `$`),
 			regexp.MustCompile(`password-protected download share \(encrypted=` + tc.encrypted + `\): http://\S+/public/download-shares/<access key, not shown>`),
