@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -182,6 +183,28 @@ func TestEmulatorPublicDownloadShareRoundTrip(t *testing.T) {
 		info, err := anon.Public.DownloadShareTo(ctx, share.AccessKey, password, &buf, nil)
 		if err != nil || !bytes.Equal(buf.Bytes(), data) || info.FileName != name || info.IsEncrypted != enc {
 			t.Fatalf("enc=%v: into a writer: %v, %d bytes, %+v", enc, err, buf.Len(), info)
+		}
+		// HEAD and a partial GET on a download URL count no download.
+		urlPassword := password // an encrypted share's password stays on the client
+		if enc {
+			urlPassword = ""
+		}
+		u, err := anon.Public.DownloadShareURL(ctx, share.AccessKey, urlPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := anon.Public.HeadShareDownload(ctx, u.DownloadURL)
+		if err != nil || h.Get("Content-Length") != fmt.Sprint(len(data)) {
+			t.Fatalf("enc=%v: HEAD: %v %v", enc, h, err)
+		}
+		resp, err := anon.Public.FetchShareDownload(ctx, u.DownloadURL, "bytes=16-47")
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusPartialContent || len(part) != 32 || (!enc && !bytes.Equal(part, data[16:48])) {
+			t.Fatalf("enc=%v: ranged GET: %d, %d bytes, %v", enc, resp.StatusCode, len(part), err)
 		}
 		got2, err := w.admin.Shares.GetDownloadShare(ctx, share.ID)
 		if err != nil || got2.CntDownloads != 2 {
@@ -368,6 +391,28 @@ func TestEmulatorPublicUploadFromFileAndCancel(t *testing.T) {
 		up, err := stranger.Public.UploadFileToShare(ctx, share.AccessKey, "", local, &ShareUploadOptions{PartSize: testPart})
 		if err != nil || up.Name != "form.pdf" {
 			t.Fatalf("s3=%v: from a file: %+v, %v", s3, up, err)
+		}
+
+		// A caller's own chunks.
+		if !s3 {
+			ch, err := stranger.Public.CreateShareUpload(ctx, share.AccessKey, &CreateShareUploadRequest{Name: "own.bin", Size: int64(len(data))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for off := 0; off < len(data); off += testPart {
+				end := min(off+testPart, len(data))
+				cr := fmt.Sprintf("bytes %d-%d/%d", off, end-1, len(data))
+				if err := stranger.Public.ShareUploadChunk(ctx, share.AccessKey, ch.UploadID, bytes.NewReader(data[off:end]), int64(end-off), cr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if f, err := stranger.Public.CompleteShareUpload(ctx, share.AccessKey, ch.UploadID, nil); err != nil || f.Size != int64(len(data)) {
+				t.Fatalf("own chunks: %+v, %v", f, err)
+			}
+			var buf bytes.Buffer
+			if _, err := w.admin.Transfers.Download(ctx, NodeID(findFile(t, w.admin, w.plain, "own.bin").ID), &buf, nil); err != nil || !bytes.Equal(buf.Bytes(), data) {
+				t.Fatalf("own chunks stored as %d bytes (%v)", buf.Len(), err)
+			}
 		}
 
 		// The first chunk (classic) or the part URLs (S3) hang until the
