@@ -3,14 +3,68 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/dracoon-go/dracoon"
 )
 
-// uploadToShare uploads to a public upload share link. The SDK's upload
-// through a share is not in this build yet.
-func (a *app) uploadToShare(_ context.Context, _ string, _ target, _ uploadOptions) error {
-	return usagef("uploads to public upload share links are not supported yet")
+// uploadToShare uploads a file or stdin through a public upload share
+// link, without logging in. The file keeps its name unless the link is
+// followed by one (host/public/upload-shares/KEY/name.txt), which stdin
+// needs. A protected share's password comes from $DRACOON_SHARE_PASSWORD
+// or is asked for. The access key is kept out of every message.
+func (a *app) uploadToShare(ctx context.Context, src string, dst target, o uploadOptions) error {
+	_, accessKey, name := publicLinkParts(dst)
+	switch {
+	case o.recursive || o.overwrite || o.share:
+		return usagef("an upload share takes single files: -r, --overwrite and --share do not apply")
+	case src == "-" && name == "":
+		return usagef("stdin has no name: add one to the link, e.g. .../upload-shares/KEY/data.bin")
+	}
+	var size int64 = -1
+	if src != "-" {
+		st, err := os.Stat(src)
+		if err != nil {
+			return fmt.Errorf("upload: %w", err)
+		}
+		if !st.Mode().IsRegular() {
+			return usagef("%s is not a file; an upload share takes single files", src)
+		}
+		size = st.Size()
+		name = cmpOr(name, filepath.Base(src))
+	}
+	c, err := a.newClient(dst)
+	if err != nil {
+		return err
+	}
+	info, err := c.Public.UploadShare(ctx, accessKey, "")
+	if err != nil {
+		return fmt.Errorf("public upload share at %s: %w", dst.host, err)
+	}
+	var password string
+	if info.IsProtected {
+		if password, err = a.sharePassword(); err != nil {
+			return err
+		}
+	}
+	b := a.newBars(ctx, 1, size)
+	opts := &dracoon.ShareUploadOptions{Name: name, Progress: b.file(name, size)}
+	var up *dracoon.PublicUploadedFile
+	if src == "-" {
+		up, err = c.Public.UploadStreamToShare(ctx, accessKey, password, a.stdin, opts)
+	} else {
+		up, err = c.Public.UploadFileToShare(ctx, accessKey, password, src, opts)
+	}
+	b.wait()
+	if err != nil {
+		return fmt.Errorf("upload %s through the share at %s: %w", src, dst.host, err)
+	}
+	if a.jsonOut {
+		return a.emitJSON(map[string]any{"uploaded": up})
+	}
+	a.infof("uploaded %s through the upload share at %s as %s", src, dst.host, up.Name)
+	return nil
 }
 
 // downloadShare downloads the content of a public download share link,

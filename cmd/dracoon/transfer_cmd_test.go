@@ -172,11 +172,31 @@ func TestShareAndRequest(t *testing.T) {
 	h.fails(exitUsage, []string{"--expire", "YYYY-MM-DD"}, "share", "--expire", "soon", h.target("/Projects/notes.txt"))
 	// With a terminal the password is asked for.
 	h.term = &fakeTerminal{answers: []string{testSharePassword}}
-	if out := h.ok("request", "--password", h.target("/Projects")); !strings.Contains(out, "password-protected share of /Projects") {
-		t.Errorf("request --password: %q", out)
+	protectedReq := h.ok("request", "--password", h.target("/Projects"))
+	if !strings.Contains(protectedReq, "password-protected share of /Projects") {
+		t.Errorf("request --password: %q", protectedReq)
 	}
 	h.term = nil
-	golden(t, "request.txt", h.normalizeShare(h.ok("request", "--expire", "2030-01-31T00:00:00Z", h.target("/Projects/")), ""))
+	request := h.ok("request", "--expire", "2030-01-31T00:00:00Z", h.target("/Projects/"))
+	golden(t, "request.txt", h.normalizeShare(request, ""))
+	// Strangers upload through the links, without logging in.
+	up := t.TempDir()
+	writeFiles(t, up, map[string]string{"report.txt": "from a stranger"})
+	if r := h.runEnv(nil, "upload", filepath.Join(up, "report.txt"), linkIn(t, request)); r.code != 0 || !strings.Contains(r.stdout, "as report.txt") {
+		t.Errorf("upload through the share: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	h.stdin = "piped by a stranger"
+	if r := h.runEnv(env, "upload", "-", linkIn(t, protectedReq)+"/piped.txt"); r.code != 0 {
+		t.Errorf("upload from stdin through the protected share: exit %d, stderr %q", r.code, r.stderr)
+	}
+	h.stdin = ""
+	if r := h.runEnv(nil, "upload", filepath.Join(up, "report.txt"), linkIn(t, protectedReq)); r.code != exitUsage || !strings.Contains(r.stderr, envSharePassword) {
+		t.Errorf("protected upload share without password: exit %d, stderr %q", r.code, r.stderr)
+	}
+	h.fails(exitUsage, []string{"single files"}, "upload", "-r", up, linkIn(t, request))
+	if got := h.ok("download", h.target("/Projects/piped.txt"), "-") + "|" + h.ok("download", h.target("/Projects/report.txt"), "-"); got != "piped by a stranger|from a stranger" {
+		t.Errorf("uploaded through shares: %q", got)
+	}
 	h.fails(exitFailure, []string{"/Projects/notes.txt is a file"}, "request", h.target("/Projects/notes.txt"))
 
 	// A file of an encrypted room gets an encrypted share, which needs its password.

@@ -191,16 +191,28 @@ func uploadDestination(ctx context.Context, c *dracoon.Client, dst target) (pare
 }
 
 // publicLink reports whether t is a public share link,
-// host/public/download-shares/KEY or host/public/upload-shares/KEY, and
-// returns its kind ("download-shares" or "upload-shares") and access key.
+// host/public/download-shares/KEY or host/public/upload-shares/KEY (an
+// upload link may name the file: .../KEY/name), and returns its kind
+// ("download-shares" or "upload-shares") and access key.
 func publicLink(t target) (kind, accessKey string, ok bool) {
+	kind, accessKey, _ = publicLinkParts(t)
+	return kind, accessKey, kind != ""
+}
+
+// publicLinkParts splits a public share link into kind, access key and
+// the file name after an upload link's key; kind is "" for other
+// targets.
+func publicLinkParts(t target) (kind, accessKey, name string) {
 	rest, found := strings.CutPrefix(t.path, "/public/")
-	if !found {
-		return "", "", false
+	if !found || t.pattern != "" {
+		return "", "", ""
 	}
-	kind, accessKey, found = strings.Cut(rest, "/")
-	if !found || (kind != "download-shares" && kind != "upload-shares") || accessKey == "" || strings.Contains(accessKey, "/") {
-		return "", "", false
+	parts := strings.Split(rest, "/")
+	switch {
+	case len(parts) == 2 && (parts[0] == "download-shares" || parts[0] == "upload-shares") && parts[1] != "":
+		return parts[0], parts[1], ""
+	case len(parts) == 3 && parts[0] == "upload-shares" && parts[1] != "" && parts[2] != "":
+		return parts[0], parts[1], parts[2]
 	}
-	return kind, accessKey, true
+	return "", "", ""
 }
