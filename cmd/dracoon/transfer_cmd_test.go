@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -125,23 +124,8 @@ func linkIn(t *testing.T, s string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(link, `"`), `",`)
 }
 
-// needShares skips the test when the emulator does not serve shares yet
-// (its route answers 404 instead of asking for a login).
-func needShares(t *testing.T, h *harness) {
-	t.Helper()
-	resp, err := h.srv.Client().Post(h.srv.URL+"/api/v4/shares/downloads", "application/json", strings.NewReader("{}"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		t.Skip("the emulator in this build serves no /api/v4/shares/downloads")
-	}
-}
-
 func TestShareAndRequest(t *testing.T) {
 	h := newHarness(t)
-	needShares(t, h)
 	projects := must[int64](t)(h.srv.CreateRoom("Projects", nil))
 	must[int64](t)(h.srv.CreateFile(projects, "notes.txt", []byte("hello"), nil))
 	var log strings.Builder
