@@ -313,3 +313,37 @@ func TestTransferBetweenInstances(t *testing.T) {
 	src.fails(exitUsage, []string{"transfer copies files"}, "transfer", src.target("/Secret"), dst.target("/Plain"))
 	src.fails(exitFailure, []string{`no node named "nope.bin"`}, "transfer", src.target("/Secret/nope.bin"), dst.target("/Plain"))
 }
+
+func TestProgressBars(t *testing.T) {
+	h := newHarness(t)
+	room := must[int64](t)(h.srv.CreateRoom("Media", nil))
+	for _, name := range []string{"one.bin", "two.bin", "three.bin"} {
+		must[int64](t)(h.srv.CreateFile(room, name, bytes.Repeat([]byte(name), 1<<20/len(name)+1)[:1<<20], nil))
+	}
+	var bars bytes.Buffer
+	h.bars = &bars
+	h.ok("download", h.target("/Media/*.bin"), t.TempDir())
+	// A total bar and one per file, with sizes. (The rate and the ETA
+	// show only while a bar runs, which this fast download may not let a
+	// frame see.)
+	for _, want := range []string{"total", "3.0 MiB / 3.0 MiB", "one.bin", "1.0 MiB / 1.0 MiB"} {
+		if !strings.Contains(bars.String(), want) {
+			t.Errorf("bars lack %q:\n%s", want, bars.String())
+		}
+	}
+	for _, args := range [][]string{
+		{"-q", "download", h.target("/Media/one.bin"), t.TempDir()},
+		{"--json", "download", h.target("/Media/one.bin"), t.TempDir()},
+	} {
+		bars.Reset()
+		h.ok(args...)
+		if bars.Len() != 0 {
+			t.Errorf("%s drew bars: %q", args[0], bars.String())
+		}
+	}
+	// Without a terminal (and no test writer) nothing is drawn on stderr.
+	h.bars = nil
+	if r := h.run("download", h.target("/Media/two.bin"), t.TempDir()); r.stderr != "" {
+		t.Errorf("stderr without a terminal: %q", r.stderr)
+	}
+}
