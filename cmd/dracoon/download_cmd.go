@@ -80,16 +80,18 @@ func (a *app) download(ctx context.Context, srcArg, dest string, o downloadOptio
 	if err != nil {
 		return err
 	}
+	switch {
+	case n.Type != dracoon.NodeTypeFile && !o.recursive:
+		return usagef("%s is a %s; download it with -r", src.path, n.Type)
+	case n.Type != dracoon.NodeTypeFile && dest == "-":
+		return usagef("only a file can be written to stdout")
+	}
 	if n.IsEncrypted {
 		if err := a.unlock(ctx, c, src); err != nil {
 			return err
 		}
 	}
 	switch {
-	case n.Type != dracoon.NodeTypeFile && !o.recursive:
-		return usagef("%s is a %s; download it with -r", src.path, n.Type)
-	case n.Type != dracoon.NodeTypeFile && dest == "-":
-		return usagef("only a file can be written to stdout")
 	case n.Type != dracoon.NodeTypeFile:
 		return a.downloadTree(ctx, c, n, dest, o)
 	case dest == "-":

@@ -331,6 +331,14 @@ func TestProgressBars(t *testing.T) {
 			t.Errorf("bars lack %q:\n%s", want, bars.String())
 		}
 	}
+	// A stream of unknown length gets its total at the end.
+	bars.Reset()
+	h.stdin = strings.Repeat("s", 3000)
+	h.ok("upload", "-", h.target("/Media/stream.txt"))
+	h.stdin = ""
+	if !strings.Contains(bars.String(), "stream.txt") || !strings.Contains(bars.String(), "2.9 KiB / 2.9 KiB") {
+		t.Errorf("bar of a stream:\n%s", bars.String())
+	}
 	for _, args := range [][]string{
 		{"-q", "download", h.target("/Media/one.bin"), t.TempDir()},
 		{"--json", "download", h.target("/Media/one.bin"), t.TempDir()},
