@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dracoon-go/dracoon"
 	"github.com/spf13/cobra"
@@ -138,6 +139,13 @@ func (a *app) downloadToStdout(ctx context.Context, c *dracoon.Client, n *dracoo
 	return err
 }
 
+// noteSkipped says on stderr which sub-rooms a download left out.
+func (a *app) noteSkipped(rooms []string) {
+	if len(rooms) > 0 && !a.quiet {
+		fmt.Fprintf(a.stderr, "note: sub-rooms are not downloaded: %s\n", strings.Join(rooms, ", "))
+	}
+}
+
 // noteUnverified says on stderr, before encrypted content goes to
 // stdout, that it is authenticated only at its end.
 func (a *app) noteUnverified() {
@@ -160,14 +168,14 @@ func (a *app) downloadMatches(ctx context.Context, c *dracoon.Client, src target
 		return err
 	}
 	var jobs []fileJob
-	var dirs []string
+	var dirs, skipped []string
 	encrypted := false
 	for _, n := range nodes {
 		switch {
 		case n.Type == dracoon.NodeTypeFile:
 			jobs = append(jobs, fileJob{node: n, dir: dest})
 		case n.Type == dracoon.NodeTypeFolder && o.recursive:
-			if err := listTree(ctx, c, n, dest, &jobs, &dirs); err != nil {
+			if err := listTree(ctx, c, n, dest, &jobs, &dirs, &skipped); err != nil {
 				return err
 			}
 		default:
@@ -183,7 +191,11 @@ func (a *app) downloadMatches(ctx context.Context, c *dracoon.Client, src target
 			return err
 		}
 	}
-	return a.fetchAll(ctx, c, dirs, jobs, o.overwrite)
+	if err := a.fetchAll(ctx, c, dirs, jobs, o.overwrite); err != nil {
+		return err
+	}
+	a.noteSkipped(skipped)
+	return nil
 }
 
 // downloadTree downloads the room or folder n into a directory of its
@@ -191,17 +203,21 @@ func (a *app) downloadMatches(ctx context.Context, c *dracoon.Client, src target
 // DRACOON Commander.
 func (a *app) downloadTree(ctx context.Context, c *dracoon.Client, n *dracoon.Node, dest string, o downloadOptions) error {
 	var jobs []fileJob
-	var dirs []string
-	if err := listTree(ctx, c, *n, dest, &jobs, &dirs); err != nil {
+	var dirs, skipped []string
+	if err := listTree(ctx, c, *n, dest, &jobs, &dirs, &skipped); err != nil {
 		return err
 	}
-	return a.fetchAll(ctx, c, dirs, jobs, o.overwrite)
+	if err := a.fetchAll(ctx, c, dirs, jobs, o.overwrite); err != nil {
+		return err
+	}
+	a.noteSkipped(skipped)
+	return nil
 }
 
 // listTree adds the container n as a directory under dir and, below it,
-// its folders and files; rooms inside are skipped. Every name is checked
-// to be a safe local file name.
-func listTree(ctx context.Context, c *dracoon.Client, n dracoon.Node, dir string, jobs *[]fileJob, dirs *[]string) error {
+// its folders and files; rooms inside are skipped and added to skipped.
+// Every name is checked to be a safe local file name.
+func listTree(ctx context.Context, c *dracoon.Client, n dracoon.Node, dir string, jobs *[]fileJob, dirs, skipped *[]string) error {
 	if err := dracoon.SafeLocalName(n.Name); err != nil {
 		return fmt.Errorf("%q: %w", n.Name, err)
 	}
@@ -218,9 +234,11 @@ func listTree(ctx context.Context, c *dracoon.Client, n dracoon.Node, dir string
 			}
 			*jobs = append(*jobs, fileJob{node: child, dir: here})
 		case dracoon.NodeTypeFolder:
-			if err := listTree(ctx, c, child, here, jobs, dirs); err != nil {
+			if err := listTree(ctx, c, child, here, jobs, dirs, skipped); err != nil {
 				return err
 			}
+		default:
+			*skipped = append(*skipped, strings.TrimSuffix(child.ParentPath, "/")+"/"+child.Name)
 		}
 	}
 	return nil
