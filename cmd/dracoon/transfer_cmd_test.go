@@ -314,6 +314,7 @@ func TestTransferBetweenInstances(t *testing.T) {
 	if got := dst.ok("ls", dst.target("/Secret/")); got != "big.bin\n" {
 		t.Errorf("--overwrite made a second file: %q", got)
 	}
+	src.fails(exitUsage, []string{"--keep-share-links only applies with --overwrite"}, "transfer", "--keep-share-links", src.target("/Secret/big.bin"), dst.target("/Plain"))
 	src.fails(exitUsage, []string{"transfer copies files"}, "transfer", src.target("/Secret"), dst.target("/Plain"))
 	src.fails(exitFailure, []string{`no node named "nope.bin"`}, "transfer", src.target("/Secret/nope.bin"), dst.target("/Plain"))
 }
