@@ -57,6 +57,9 @@ func (a *app) uploadToShare(ctx context.Context, src string, dst target, o uploa
 		up, err = c.Public.UploadFileToShare(ctx, accessKey, password, src, opts)
 	}
 	b.wait()
+	if src == "-" {
+		src = "stdin"
+	}
 	if err != nil {
 		return fmt.Errorf("upload %s through the share at %s: %w", src, dst.host, err)
 	}

@@ -125,6 +125,9 @@ func (a *app) upload(ctx context.Context, src, dstArg string, o uploadOptions) e
 		n, err = c.Transfers.UploadFile(ctx, src, dracoon.NodeID(parent.ID), &uo)
 		b.wait()
 	}
+	if src == "-" {
+		src = "stdin"
+	}
 	if n == nil {
 		return fmt.Errorf("upload %s to %s: %w", src, parentPath, err)
 	}
