@@ -91,7 +91,8 @@ func (s *TransfersService) DownloadZip(ctx context.Context, nodeIDs []int64, w i
 // the destination nor a temporary file.
 //
 // It asks for a download URL (POST /api/v4/nodes/zip) and fetches the
-// archive from it in one GET, without the bearer token.
+// archive from it in one GET without the bearer token
+// (GET /api/v4/downloads/zip/{token}).
 func (s *TransfersService) DownloadZipFile(ctx context.Context, nodeIDs []int64, dest string, opts *DownloadOptions) (string, error) {
 	o := DownloadOptions{}
 	if opts != nil {
