@@ -1,6 +1,7 @@
 package dracoon
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -9,7 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +35,8 @@ type secretPathRecorder struct {
 	segs map[string]bool
 	// deletes counts DELETE requests on public upload channels.
 	deletes int
+	// presigned counts requests to presigned object store URLs.
+	presigned int
 }
 
 // middleware records the secrets of each request.
@@ -42,6 +47,10 @@ func (r *secretPathRecorder) middleware(next http.Handler) http.Handler {
 		defer r.mu.Unlock()
 		if r.segs == nil {
 			r.segs = map[string]bool{}
+		}
+		if strings.HasPrefix(req.URL.Path, "/s3/") && req.URL.RawQuery != "" {
+			r.segs[req.URL.RawQuery] = true // a presigned part URL's signature
+			r.presigned++
 		}
 		for _, prefix := range []string{"/api/v4/public/shares/downloads/", "/api/v4/public/shares/uploads/"} {
 			rest, ok := strings.CutPrefix(req.URL.Path, prefix)
@@ -366,6 +375,12 @@ func TestEmulatorPublicUploadShareThreeRecipients(t *testing.T) {
 		_, err = stranger.Public.UploadToShare(ctx, share.AccessKey, "Wrong-Password-9", bytes.NewReader(data), int64(len(data)), &ShareUploadOptions{Name: "x.bin"})
 		wantAPIError(t, err, 401, -50502)
 
+		rec.mu.Lock()
+		presigned := rec.presigned
+		rec.mu.Unlock()
+		if s3 != (presigned > 0) {
+			t.Fatalf("s3=%v: %d requests to presigned URLs", s3, presigned)
+		}
 		secrets := append(rec.secrets(), share.AccessKey, plainShare.AccessKey, "Share-Secret-3", "Wrong-Password-9")
 		noSecrets(t, "the debug log", logs.String(), secrets...)
 		noSecrets(t, "the error", err.Error(), secrets...)
@@ -486,5 +501,130 @@ func TestPublicShareTransfersRefuseBadInput(t *testing.T) {
 		if _, ok := errors.AsType[*InvalidRequestError](err); !ok {
 			t.Errorf("case %d: %v, want an *InvalidRequestError", i, fmt.Sprint(err))
 		}
+	}
+}
+
+// flipFirstByte alters the first byte of every public share download
+// response, as a tampering server or proxy would.
+func flipFirstByte(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest, ok := strings.CutPrefix(r.URL.Path, "/api/v4/public/shares/downloads/")
+		if !ok || r.Method != http.MethodGet || !strings.Contains(rest, "/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(&flippingWriter{ResponseWriter: w}, r)
+	})
+}
+
+// flippingWriter flips the bits of the first body byte.
+type flippingWriter struct {
+	http.ResponseWriter
+	done bool
+}
+
+func (f *flippingWriter) Write(b []byte) (int, error) {
+	if !f.done && len(b) > 0 {
+		f.done = true
+		c := slices.Clone(b)
+		c[0] ^= 0xff
+		return f.ResponseWriter.Write(c)
+	}
+	return f.ResponseWriter.Write(b)
+}
+
+func TestEmulatorPublicDownloadShareTamperedContent(t *testing.T) {
+	w := newTransferWorld(t, false, dracoontest.WithMiddleware(flipFirstByte))
+	ctx := context.Background()
+	data := randomBytes(3000, 77)
+	node, err := w.admin.Transfers.Upload(ctx, bytes.NewReader(data), int64(len(data)), NodeID(w.enc), &UploadOptions{Name: "sealed.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	share, err := w.admin.Shares.CreateEncryptedDownloadShare(ctx, &CreateDownloadShareRequest{NodeID: node.ID}, "Share-Secret-4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := emulatorClient(t, w.srv)
+	dir := t.TempDir()
+	for _, o := range []*DownloadOptions{nil, {RangeSize: 1024, Concurrency: 2}} {
+		_, err := anon.Public.DownloadShareFile(ctx, share.AccessKey, "Share-Secret-4", dir, o)
+		if !errors.Is(err, crypto.ErrAuthentication) {
+			t.Fatalf("tampered content (%+v): %v", o, err)
+		}
+		if names := dirEntries(t, dir); len(names) != 0 {
+			t.Fatalf("tampered content left %v", names)
+		}
+	}
+}
+
+func TestEmulatorZipDownloads(t *testing.T) {
+	w := newTransferWorld(t, false)
+	ctx := context.Background()
+	files := map[string][]byte{"a.txt": []byte("first"), "b.bin": randomBytes(4000, 5)}
+	var ids []int64
+	for name, data := range files {
+		n, err := w.admin.Transfers.Upload(ctx, bytes.NewReader(data), int64(len(data)), NodeID(w.plain), &UploadOptions{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, n.ID)
+	}
+	check := func(what string, archive []byte) {
+		t.Helper()
+		zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		seen := 0
+		for _, f := range zr.File {
+			want, ok := files[path.Base(f.Name)]
+			if !ok {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("%s: entry %s: %d bytes, %v", what, f.Name, len(got), err)
+			}
+			seen++
+		}
+		if seen != len(files) {
+			t.Fatalf("%s: %d of %d files in the archive", what, seen, len(files))
+		}
+	}
+	var buf bytes.Buffer
+	n, err := w.admin.Transfers.DownloadZip(ctx, ids, &buf, nil)
+	if err != nil || n != int64(buf.Len()) {
+		t.Fatalf("streamed archive: %d, %v", n, err)
+	}
+	check("streamed", buf.Bytes())
+	dir := t.TempDir()
+	p, err := w.admin.Transfers.DownloadZipFile(ctx, ids, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("file", archive)
+	if names := dirEntries(t, dir); len(names) != 1 {
+		t.Fatalf("directory holds %v", names)
+	}
+	// Nothing of an encrypted room: the server cannot decrypt.
+	enc, err := w.admin.Transfers.Upload(ctx, bytes.NewReader([]byte("x")), 1, NodeID(w.enc), &UploadOptions{Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.admin.Transfers.DownloadZipFile(ctx, []int64{enc.ID}, filepath.Join(dir, "enc.zip"), nil); err == nil {
+		t.Fatal("an encrypted file was archived")
+	}
+	if names := dirEntries(t, dir); len(names) != 1 {
+		t.Fatalf("a refused archive left %v", names)
 	}
 }

@@ -209,11 +209,13 @@ func Start(opts ...Option) (*Server, error) {
 // DRACOON logic).
 func (s *Server) Client() *http.Client { return s.hts.Client() }
 
-// Close stops the server. NewServer's test cleanup calls it; calling it
-// again is harmless.
+// Close stops the server and waits for its background work (webhook
+// deliveries, content hashes). NewServer's test cleanup calls it; calling
+// it again is harmless.
 func (s *Server) Close() {
 	s.hts.Close()
 	s.emu.Close()
+	s.emu.WaitContentHashes()
 }
 
 // Fault makes the next Count requests matching Method (empty: any) and
@@ -255,6 +257,11 @@ func (s *Server) ClearFaults() { s.emu.ClearFaults() }
 // AdvanceClock moves the emulator's clock forward; tokens expire when
 // their lifetime has passed.
 func (s *Server) AdvanceClock(d time.Duration) error { return s.emu.AdvanceClock(d) }
+
+// WaitContentHashes returns when the MD5 hashes of files uploaded in
+// several chunks or parts, computed in the background after completion,
+// have been given to their nodes.
+func (s *Server) WaitContentHashes() { s.emu.WaitContentHashes() }
 
 // Now returns the emulator's current time.
 func (s *Server) Now() time.Time { return s.emu.Now() }

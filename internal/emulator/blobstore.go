@@ -55,33 +55,108 @@ const copyBufSize = 1 << 20
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
 
+// Hashed copies run the MD5 in a goroutine of their own, fed the buffers
+// the copy has just stored, so that hashing one buffer overlaps reading
+// and storing the next (two cores do both). hashDepth buffers of
+// hashBufSize bound the memory of one copy.
+const (
+	hashBufSize = 256 << 10
+	hashDepth   = 4
+)
+
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, hashBufSize); return &b }}
+
 // copyHashed copies src to dst (at most limit bytes when limit ≥ 0) and
 // returns the count and MD5 of what was copied. Without hashing the "sum"
 // is a random tag instead (Config.NoContentHashes).
 func copyHashed(dst io.Writer, src io.Reader, limit int64, hashing bool) (int64, [md5.Size]byte, error) {
 	var sum [md5.Size]byte
-	h := md5.New()
 	if limit >= 0 {
 		src = io.LimitReader(src, limit+1)
 	}
+	var n int64
+	var err error
 	if hashing {
-		dst = io.MultiWriter(dst, h)
+		n, sum, err = copyPipelined(dst, src)
+	} else {
+		bp := copyBufs.Get().(*[]byte)
+		// writerOnly hides *os.File's ReadFrom, whose generic path would
+		// copy in 32 KiB steps instead of the pooled buffer's.
+		n, err = io.CopyBuffer(writerOnly{dst}, src, *bp)
+		copyBufs.Put(bp)
+		_, _ = rand.Read(sum[:])
 	}
-	bp := copyBufs.Get().(*[]byte)
-	defer copyBufs.Put(bp)
-	n, err := io.CopyBuffer(dst, src, *bp)
 	if err != nil {
 		return n, sum, err
 	}
 	if limit >= 0 && n > limit {
 		return n, sum, errBlobTooLong
 	}
-	if hashing {
-		h.Sum(sum[:0])
-	} else {
-		_, _ = rand.Read(sum[:])
-	}
 	return n, sum, nil
+}
+
+// writerOnly is an io.Writer without the optional interfaces of the
+// value it wraps.
+type writerOnly struct{ io.Writer }
+
+// copyPipelined copies src to dst while a second goroutine hashes what
+// was written. Every buffer is back in the pool, and the goroutine done,
+// when it returns.
+func copyPipelined(dst io.Writer, src io.Reader) (int64, [md5.Size]byte, error) {
+	type filled struct {
+		buf *[]byte
+		n   int
+	}
+	free := make(chan *[]byte, hashDepth)
+	full := make(chan filled, hashDepth)
+	for range hashDepth {
+		free <- hashBufs.Get().(*[]byte)
+	}
+	done := make(chan [md5.Size]byte)
+	go func() {
+		h := md5.New()
+		var sum [md5.Size]byte
+		for f := range full {
+			h.Write((*f.buf)[:f.n])
+			free <- f.buf
+		}
+		h.Sum(sum[:0])
+		done <- sum
+	}()
+	var n int64
+	var err error
+	for err == nil {
+		bp := <-free
+		m, rerr := io.ReadFull(src, *bp)
+		if m > 0 {
+			if _, werr := dst.Write((*bp)[:m]); werr != nil {
+				rerr = werr
+			} else {
+				n += int64(m)
+				full <- filled{bp, m}
+				bp = nil
+			}
+		}
+		if bp != nil {
+			free <- bp
+		}
+		switch rerr {
+		case nil:
+		case io.EOF, io.ErrUnexpectedEOF:
+			err = io.EOF
+		default:
+			err = rerr
+		}
+	}
+	close(full)
+	sum := <-done
+	for range hashDepth {
+		hashBufs.Put(<-free)
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	return n, sum, err
 }
 
 // memStore is the in-memory blobStore.

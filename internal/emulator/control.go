@@ -40,6 +40,7 @@ import (
 //	POST   /_emulator/reset              seeded state again, faults cleared → 204
 //	POST   /_emulator/oauth/code         {login, clientId, redirectUri} → {code}
 //	POST   /_emulator/rooms              {name, parentId, adminIds, inheritPermissions} → 201 {id}
+//	GET    /_emulator/mails              the mails "sent" (reset tokens, user names), oldest first
 //	POST   /_emulator/files/{id}/tamper  {offset} flips a stored byte of a file → 204
 //	POST   /_emulator/s3/expire          expire all presigned part URLs → {count}
 const controlPrefix = "/_emulator"
@@ -83,6 +84,7 @@ func (e *Emulator) controlRoutes() http.Handler {
 		r.Post("/reset", e.ctlReset)
 		r.Post("/oauth/code", e.ctlCode)
 		r.Post("/rooms", e.ctlRoom)
+		r.Get("/mails", e.ctlMails)
 		e.transferControlRoutes(r)
 	})
 	return r

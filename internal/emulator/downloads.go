@@ -70,6 +70,7 @@ func (e *Emulator) handleCreateDownload(w http.ResponseWriter, r *http.Request) 
 	e.sweepDownloadTokens()
 	tok := randomString(64)
 	e.xfer.downloads[hashSecret(tok)] = &downloadToken{nodeID: n.id, expiresAt: e.clock.now().Add(DownloadTokenLifetime)}
+	e.emit(r, opFileDownloaded, n.id, n.name)
 	writeJSON(w, http.StatusOK, downloadTokenResponse{DownloadURL: e.baseURL(r) + "/api/v4/downloads/" + tok, Token: tok})
 }
 
@@ -116,6 +117,9 @@ func (e *Emulator) handleDownloadByToken(w http.ResponseWriter, r *http.Request)
 func (e *Emulator) handleDownloadByID(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	n, err := e.lookupFile(r, callerID(r))
+	if err == nil {
+		e.emit(r, opFileDownloaded, n.id, n.name)
+	}
 	e.mu.Unlock()
 	if err != nil {
 		writeError(w, err)

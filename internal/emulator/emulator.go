@@ -26,6 +26,13 @@
 // reaches the subscribed webhooks, whose deliveries run on background
 // workers (stopped by Close).
 //
+// The self-service areas have their state in selfservice_state.go and one
+// file each: password_reset.go (forgotten user names and passwords; the
+// mails that DRACOON would send are kept for tests), avatar.go,
+// notifications.go, oauth_grants.go, subscriptions.go, and for rooms
+// room_keys.go (rescue key pairs through the key pair store of
+// keypairs.go) and room_s3tags.go.
+//
 // Hostile input is refused in the shared helpers, so every handler inherits
 // it: decodeJSON (JSON content type, UTF-8, no lone surrogates), parseDate
 // and apiTime (years 1–9999), validateNodeName and validateText. The test
@@ -189,6 +196,9 @@ type Emulator struct {
 	// and download tokens (uploads.go, downloads.go).
 	store blobStore
 	xfer  *transfers
+	// hashing counts the content hashes running in the background
+	// (contenthash.go).
+	hashing sync.WaitGroup
 
 	mu sync.Mutex
 	st *state

@@ -371,8 +371,13 @@ func (e *Emulator) handleSetFileKeys(w http.ResponseWriter, r *http.Request) {
 		}
 		files[i] = n
 	}
+	seen := map[*node]bool{}
 	for i, it := range req.Items {
 		st.setFileKey(files[i], it.UserID, *it.FileKey)
+		if !seen[files[i]] {
+			seen[files[i]] = true
+			e.emit(r, opFileKeysDistributed, files[i].id, files[i].name)
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -90,6 +90,7 @@ func (e *Emulator) handleCreateFolder(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	e.emit(r, opFolderCreated, n.id, n.name)
 	writeJSON(w, http.StatusCreated, e.st.view(n, uid).toJSON(false))
 }
 

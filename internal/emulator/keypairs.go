@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -216,6 +217,53 @@ func checkKeyPair(req *keyPairRequest) *apiError {
 	return checkPrivateKey(req.PrivateKeyContainer, pub.Version)
 }
 
+// addPair validates req and appends it to *pairs, which hold at most
+// maxKeyPairs, one per version; dup is the error for one too many. The
+// one store of new key pairs: users', the system rescue key pairs and
+// room rescue key pairs.
+func addPair(pairs *[]*keyPair, req *keyPairRequest, by int64, now time.Time, dup *apiError) *apiError {
+	if err := checkKeyPair(req); err != nil {
+		return err
+	}
+	version := req.PublicKeyContainer.Version
+	if len(*pairs) >= maxKeyPairs || slices.ContainsFunc(*pairs, func(k *keyPair) bool { return k.version == version }) {
+		return dup
+	}
+	*pairs = append(*pairs, &keyPair{
+		version:    version,
+		publicKey:  req.PublicKeyContainer.PublicKey,
+		privateKey: req.PrivateKeyContainer.PrivateKey,
+		createdAt:  apiTime(now),
+		createdBy:  by,
+	})
+	return nil
+}
+
+// preservePair adds a pair of another version (POST …/keypairs) while
+// the existing one keeps its public key and gets previousPrivateKey, the
+// old private key encrypted with the current password, so that its file
+// keys can still be migrated. none is the error when no pair exists yet.
+func preservePair(pairs *[]*keyPair, req *keyPairRequest, by int64, now time.Time, none, dup *apiError) *apiError {
+	if err := checkKeyPair(req); err != nil {
+		return err
+	}
+	if req.PreviousPrivateKey == nil {
+		return errMandatory
+	}
+	if len(*pairs) == 0 {
+		return none
+	}
+	old := (*pairs)[0]
+	if err := checkPrivateKey(req.PreviousPrivateKey, old.version); err != nil {
+		return err
+	}
+	if err := addPair(pairs, req, by, now, dup); err != nil {
+		return err
+	}
+	old.privateKey = req.PreviousPrivateKey.PrivateKey
+	return nil
+}
+
 // addKeyPair validates and stores a new pair for u. Callers hold e.mu.
 func (e *Emulator) addKeyPair(u *user, req *keyPairRequest) *apiError {
 	if err := checkKeyPair(req); err != nil {
@@ -224,18 +272,7 @@ func (e *Emulator) addKeyPair(u *user, req *keyPairRequest) *apiError {
 	if !e.st.customer.cryptoEnabled {
 		return errCustomerNoCrypto
 	}
-	version := req.PublicKeyContainer.Version
-	if len(u.keyPairs) >= maxKeyPairs || slices.ContainsFunc(u.keyPairs, func(k *keyPair) bool { return k.version == version }) {
-		return errKeyPairExists
-	}
-	u.keyPairs = append(u.keyPairs, &keyPair{
-		version:    version,
-		publicKey:  req.PublicKeyContainer.PublicKey,
-		privateKey: req.PrivateKeyContainer.PrivateKey,
-		createdAt:  apiTime(e.clock.now()),
-		createdBy:  u.id,
-	})
-	return nil
+	return addPair(&u.keyPairs, req, u.id, e.clock.now(), errKeyPairExists)
 }
 
 func (e *Emulator) handleSetKeyPair(w http.ResponseWriter, r *http.Request) {
@@ -276,39 +313,14 @@ func (e *Emulator) handleCreateKeyPairPreserving(w http.ResponseWriter, r *http.
 		writeError(w, err)
 		return
 	}
-	if err := checkKeyPair(&req); err != nil {
-		writeError(w, err)
-		return
-	}
-	if req.PreviousPrivateKey == nil {
-		writeError(w, errMandatory)
-		return
-	}
 	if !e.st.customer.cryptoEnabled {
 		writeError(w, errCustomerNoCrypto)
 		return
 	}
-	if len(u.keyPairs) == 0 {
-		writeError(w, errNoKeyPair)
-		return
-	}
-	if len(u.keyPairs) >= maxKeyPairs {
-		writeError(w, errKeyPairExists)
-		return
-	}
-	old := u.keyPairs[0]
-	if err := checkPrivateKey(req.PreviousPrivateKey, old.version); err != nil {
+	if err := preservePair(&u.keyPairs, &req, u.id, e.clock.now(), errNoKeyPair, errKeyPairExists); err != nil {
 		writeError(w, err)
 		return
 	}
-	old.privateKey = req.PreviousPrivateKey.PrivateKey
-	u.keyPairs = append(u.keyPairs, &keyPair{
-		version:    req.PublicKeyContainer.Version,
-		publicKey:  req.PublicKeyContainer.PublicKey,
-		privateKey: req.PrivateKeyContainer.PrivateKey,
-		createdAt:  apiTime(e.clock.now()),
-		createdBy:  u.id,
-	})
 	e.emit(r, opKeyPairCreated, u.id, req.PublicKeyContainer.Version)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -64,8 +64,10 @@ func (st *state) canDelete(n *node, uid int64) bool {
 }
 
 // deleteNode removes n: files and folders go to the recycle bin, rooms
-// are removed with their content. Callers checked permissions.
-func (e *Emulator) deleteNode(n *node, uid int64) {
+// are removed with their content. The event is recorded first, while n
+// is still in the tree. Callers checked permissions.
+func (e *Emulator) deleteNode(r *http.Request, n *node, uid int64) {
+	e.emit(r, deleteOp(n), n.id, n.name)
 	now := e.clock.now()
 	parent := e.st.nodes[n.parentID]
 	if n.typ == typeRoom {
@@ -79,6 +81,17 @@ func (e *Emulator) deleteNode(n *node, uid int64) {
 	if parent != nil {
 		e.st.touch(parent, uid, now)
 	}
+}
+
+// deleteOp is the event log operation of deleting n.
+func deleteOp(n *node) int {
+	switch n.typ {
+	case typeRoom:
+		return opRoomDeleted
+	case typeFolder:
+		return opFolderDeleted
+	}
+	return opFileDeleted
 }
 
 func (e *Emulator) handleDeleteNode(w http.ResponseWriter, r *http.Request) {
@@ -99,7 +112,7 @@ func (e *Emulator) handleDeleteNode(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errForbidden)
 		return
 	}
-	e.deleteNode(n, uid)
+	e.deleteNode(r, n, uid)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -154,7 +167,7 @@ func (e *Emulator) handleDeleteNodes(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, n := range nodes {
-		e.deleteNode(n, uid)
+		e.deleteNode(r, n, uid)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -387,6 +400,7 @@ func (e *Emulator) transfer(w http.ResponseWriter, r *http.Request, move bool) {
 		}
 		_ = parseTimestamps(timestampPair(it.TimestampCreation, &n.tsCreation), timestampPair(it.TimestampModification, &n.tsModification))
 		st.touch(n, uid, now)
+		e.emit(r, pick(move, opNodeMoved, opNodeCopied), n.id, n.name)
 	}
 	if move {
 		st.touch(st.nodes[sources[0].parentID], uid, now)

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -70,8 +69,9 @@ type node struct {
 	// the members accepted or denied (roomperms.go).
 	memberState           map[int64]map[int64]string
 	useDataSpaceRescueKey bool
-	roomRescueKey         json.RawMessage // UserKeyPairContainer, opaque
-	policies              roomPolicies
+	// roomRescueKeys are the room rescue key pairs (room_keys.go).
+	roomRescueKeys []*keyPair
+	policies       roomPolicies
 }
 
 // perms is NodePermissions.

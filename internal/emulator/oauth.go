@@ -278,9 +278,13 @@ func (e *Emulator) issueTokens(c *oauthClient, u *user, now time.Time, existingR
 		rt = *existingRefresh
 	} else {
 		rt = randomString(32)
-		e.st.refresh[hashSecret(rt)] = &refreshToken{userID: u.id, clientID: c.id, expiresAt: now.Add(c.refreshLife)}
+		e.st.refresh[hashSecret(rt)] = &refreshToken{userID: u.id, clientID: c.id, expiresAt: now.Add(c.refreshLife),
+			id: e.st.self().grantSeq.next(), createdAt: now, usedAt: now}
 		u.lastLoginSuccessAt = now
 		e.st.loginSucceeded(u, now)
+	}
+	if ref := e.st.refresh[hashSecret(rt)]; ref != nil {
+		ref.usedAt = now
 	}
 	at := randomString(32)
 	e.st.access[hashSecret(at)] = &accessToken{userID: u.id, clientID: c.id, refresh: hashSecret(rt), expiresAt: now.Add(c.accessLifetime)}
@@ -458,6 +462,7 @@ func (e *Emulator) checkAuthorize(r *http.Request, q url.Values) (*authorizePara
 // newCode stores an authorization code. Callers hold e.mu.
 func (e *Emulator) newCode(clientID, redirectURI string, userID int64) string {
 	code := randomString(24)
+	e.st.approve(userID, clientID, e.clock.now())
 	e.st.codes[hashSecret(code)] = &authCode{
 		clientID:    clientID,
 		redirectURI: redirectURI,

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -223,21 +222,6 @@ func (st *state) shareTokenValid(s *downloadShare, tok string, now time.Time) *a
 		return errDownloadTokenNotFound
 	}
 	return nil
-}
-
-// secretPaths are the URL prefixes whose following segments are secrets
-// (tokens, access keys, upload ids that act as credentials).
-var secretPaths = []string{"/api/v4/uploads/", "/api/v4/downloads/", "/api/v4/public/shares/downloads/", "/api/v4/public/shares/uploads/"}
-
-// loggedPath is p as the request log shows it: everything after a secret
-// prefix is replaced by "…".
-func loggedPath(p string) string {
-	for _, prefix := range secretPaths {
-		if strings.HasPrefix(p, prefix) && len(p) > len(prefix) {
-			return prefix + "…"
-		}
-	}
-	return p
 }
 
 // ctxHeadRequest marks a HEAD request that the outer handler passes on as

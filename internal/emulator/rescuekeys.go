@@ -90,18 +90,11 @@ func (e *Emulator) handleListRescueKeyPairs(w http.ResponseWriter, r *http.Reque
 // addRescueKeyPair validates and stores a new system rescue key pair and
 // switches encryption on. Callers hold e.mu.
 func (e *Emulator) addRescueKeyPair(r *http.Request, req *keyPairRequest) *apiError {
-	if err := checkKeyPair(req); err != nil {
+	st := e.st
+	if err := addPair(&st.admin.rescueKeyPairs, req, callerID(r), e.clock.now(), errRescueKeyPairTwice); err != nil {
 		return err
 	}
-	st := e.st
 	version := req.PublicKeyContainer.Version
-	if len(st.admin.rescueKeyPairs) >= maxKeyPairs || slices.ContainsFunc(st.admin.rescueKeyPairs, func(k *keyPair) bool { return k.version == version }) {
-		return errRescueKeyPairTwice
-	}
-	st.admin.rescueKeyPairs = append(st.admin.rescueKeyPairs, &keyPair{
-		version: version, publicKey: req.PublicKeyContainer.PublicKey, privateKey: req.PrivateKeyContainer.PrivateKey,
-		createdAt: apiTime(e.clock.now()), createdBy: callerID(r),
-	})
 	st.customer.cryptoEnabled = true
 	e.emit(r, opRescueKeyPairCreated, 0, version)
 	return nil

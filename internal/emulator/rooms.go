@@ -3,7 +3,6 @@ package emulator
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 )
 
 // Rooms beyond creation: PUT /nodes/rooms/{room_id}, .../config,
@@ -251,10 +250,10 @@ func (e *Emulator) handleEncryptRoom(w http.ResponseWriter, r *http.Request) {
 		err = map[bool]*apiError{true: errBinNotEmptyEncrypt, false: errBinNotEmptyDecrypt}[on]
 	case on != n.isEncrypted && st.roomHasShares(n):
 		err = errRoomHasShares
-	case hasKey && n.roomRescueKey != nil:
+	case hasKey && len(n.roomRescueKeys) > 0:
 		err = errOneRescueKey
-	case hasKey && !validKeyPairContainer(req.DataRoomRescueKey):
-		err = newAPIError(400, -70022, "Invalid public key format")
+	case hasKey:
+		err = checkRoomRescueKey(req.DataRoomRescueKey)
 	}
 	if err != nil {
 		writeError(w, err)
@@ -270,33 +269,13 @@ func (e *Emulator) handleEncryptRoom(w http.ResponseWriter, r *http.Request) {
 		n.useDataSpaceRescueKey = *req.UseDataSpaceRescueKey
 	}
 	if hasKey {
-		n.roomRescueKey = append(json.RawMessage(nil), req.DataRoomRescueKey...)
+		e.setRoomRescueKey(n, req.DataRoomRescueKey, uid)
 	}
 	if !on {
-		n.roomRescueKey, n.useDataSpaceRescueKey = nil, false
+		n.roomRescueKeys, n.useDataSpaceRescueKey = nil, false
 	}
 	st.touch(n, uid, e.clock.now())
 	writeJSON(w, http.StatusOK, st.view(n, uid).toJSON(false))
-}
-
-// validKeyPairContainer loosely checks a UserKeyPairContainer: both keys
-// present with PEM-looking text.
-func validKeyPairContainer(raw json.RawMessage) bool {
-	var c struct {
-		PrivateKeyContainer struct {
-			Version    string `json:"version"`
-			PrivateKey string `json:"privateKey"`
-		} `json:"privateKeyContainer"`
-		PublicKeyContainer struct {
-			Version   string `json:"version"`
-			PublicKey string `json:"publicKey"`
-		} `json:"publicKeyContainer"`
-	}
-	if json.Unmarshal(raw, &c) != nil {
-		return false
-	}
-	return c.PublicKeyContainer.Version != "" && strings.Contains(c.PublicKeyContainer.PublicKey, "-----BEGIN") &&
-		c.PrivateKeyContainer.Version != "" && strings.Contains(c.PrivateKeyContainer.PrivateKey, "-----BEGIN")
 }
 
 // roomPolicies are RoomPolicies (newer than 4.26.7).

@@ -35,9 +35,11 @@ func (e *Emulator) routes() http.Handler {
 		r.Get("/public/system/info/auth/openid", produces(mediaJSON, e.handleOpenIDInfo))
 		e.provisioningRoutes(r) // own authentication: X-Sds-Service-Token
 		r.Get("/public/software/version", produces(mediaJSON, e.handleSoftwareVersion))
+		r.Get("/public/software/third_party_dependencies", produces(mediaJSON, e.handleThirdPartyDependencies))
 		r.Get("/public/time", produces(mediaJSON, e.handleTime))
 		e.transferPublicRoutes(r)
 		e.publicShareRoutes(r)
+		e.selfServicePublicRoutes(r)
 
 		// Authenticated.
 		r.Group(func(r chi.Router) {
@@ -49,6 +51,7 @@ func (e *Emulator) routes() http.Handler {
 			e.adminRoutes(r)
 			e.transferRoutes(r)
 			e.shareRoutes(r)
+			e.selfServiceRoutes(r)
 		})
 	})
 
@@ -73,9 +76,9 @@ func (e *Emulator) routes() http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			// Path only (queries can carry codes and tokens), with the
-			// secrets of token URLs masked.
-			e.log.Debug("request", "method", req.Method, "path", loggedPath(req.URL.Path), "status", sw.status, "duration", time.Since(start))
+			// Path only (queries can carry codes and tokens), with its secret
+			// segments hidden.
+			e.log.Debug("request", "method", req.Method, "path", logPath(req.URL.Path), "status", sw.status, "duration", time.Since(start))
 		}()
 		if e.applyFault(sw, req) {
 			return

@@ -52,12 +52,10 @@ type presignedURL struct {
 
 // pendingS3 is an accepted S3 completion waiting for its done transition.
 type pendingS3 struct {
-	c        *completion
-	data     *fileData
-	sum      string // MD5 hex of the content, "" while it is computed
-	polls    int
-	hashErr  bool
-	hashDone bool
+	c     *completion
+	data  *fileData
+	sum   string // MD5 hex of the content, "" when it is computed after done
+	polls int
 }
 
 type presignRequest struct {
@@ -268,27 +266,14 @@ func (e *Emulator) acceptS3(ch *uploadChannel, c *completion, parts []s3PartJSON
 		}
 	}
 	ch.state = chanFinishing
-	hashed := sum != "" || e.cfg.NoContentHashes
-	ch.pending = &pendingS3{c: c, data: data, sum: sum, hashDone: hashed}
+	ch.pending = &pendingS3{c: c, data: data, sum: sum}
 	delete(e.xfer.byToken, ch.token)
 	for k, u := range e.xfer.presigned {
 		if u.channel == ch {
 			delete(e.xfer.presigned, k)
 		}
 	}
-	if !hashed {
-		go e.hashPending(ch, ch.pending)
-	}
 	return nil
-}
-
-// hashPending computes the MD5 of a multi-part upload in the background,
-// the work a real server does while the status says finishing.
-func (e *Emulator) hashPending(ch *uploadChannel, p *pendingS3) {
-	sum, err := md5Of(e.store, p.data)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p.sum, p.hashErr, p.hashDone = sum, err != nil, true
 }
 
 // assembleParts checks the completion's part list against the uploaded
@@ -324,30 +309,31 @@ func (ch *uploadChannel) assembleParts(list []s3PartJSON, minPart int64) (*fileD
 	return d, sum, nil
 }
 
-// advanceS3 moves a finishing channel on at a status poll: it stays
-// finishing for the first poll and while the content is hashed, then the
-// node is made (done) or the failure recorded (error). Callers hold e.mu.
-func (e *Emulator) advanceS3(ch *uploadChannel) {
+// advanceS3 moves a finishing channel on at a status poll by its
+// uploader (r): it stays finishing for the first poll, then the node is
+// made (done) or the failure recorded (error). The MD5 of a multi-part
+// file is computed after done (contenthash.go). Callers hold e.mu.
+func (e *Emulator) advanceS3(r *http.Request, ch *uploadChannel) {
 	p := ch.pending
 	if p == nil {
 		return
 	}
-	if p.polls < 1 || !p.hashDone {
+	if p.polls < 1 {
 		p.polls++
 		return
 	}
 	ch.pending = nil
-	var err *apiError
-	if p.hashErr {
-		err = newAPIError(500, 0, "Stored parts could not be read")
-	} else {
-		_, err = e.finishUpload(ch, p.c, p.data, p.sum)
-	}
+	n, err := e.finishUpload(ch, p.c, p.data, p.sum)
 	if err != nil {
 		ch.state, ch.err = chanError, err
 		for _, s := range p.data.segs {
 			e.store.remove(s.blob)
 		}
+	} else {
+		if p.sum == "" {
+			e.hashInBackground(p.data)
+		}
+		e.emit(r, opFileCreated, n.id, n.name)
 	}
 	ch.parts = nil
 }

@@ -31,6 +31,9 @@ type state struct {
 	branchClock int64
 	// tree holds the recycle bin and comments (tree.go).
 	tree treeState
+	// selfService holds reset tokens, avatars, notification settings,
+	// approvals, subscriptions and room S3 tags (selfservice_state.go).
+	selfService selfServiceState
 	// shares holds download and upload shares, public their tokens and
 	// channels (shares.go, public_shares.go).
 	shares shareState
@@ -154,6 +157,11 @@ type refreshToken struct {
 	userID    int64
 	clientID  string
 	expiresAt time.Time
+	// id, createdAt and usedAt describe the token as an OAuth
+	// authorization (GET /user/oauth/authorizations).
+	id        int64
+	createdAt time.Time
+	usedAt    time.Time
 }
 
 // seed builds the initial state: one customer, the admin user and the two

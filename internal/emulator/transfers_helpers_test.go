@@ -258,3 +258,16 @@ func multipartWriter(body *bytes.Buffer, filename string, data []byte) string {
 	mw.Close()
 	return mw.FormDataContentType()
 }
+
+// hashedNode returns the node n after the background content hashes are
+// done: a file uploaded in one piece has its hash at once, one of several
+// pieces gets it after completion.
+func hashedNode(t *testing.T, srv *dracoontest.Server, tk string, n map[string]any) map[string]any {
+	t.Helper()
+	srv.WaitContentHashes()
+	r := api(t, srv, tk, "GET", fmt.Sprintf("/nodes/%d", idOf(n)), "")
+	if r.status != http.StatusOK {
+		t.Fatalf("node %d: %d %s", idOf(n), r.status, r.body)
+	}
+	return r.json(t)
+}

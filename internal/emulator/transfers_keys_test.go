@@ -115,6 +115,12 @@ func TestEncryptedUploadAndKeyDistribution(t *testing.T) {
 	wantError(t, setKey(btk, b, "bob-himself"), 403, -40761)
 	wantStatus(t, setKey(admin, b, "bob"), 204)
 	wantStatus(t, setKey(admin, b, "bob-again"), 204)
+	// Each distribution is one event on the file; Bob's refusal is none.
+	var dist eventList
+	expect(t, api(t, srv, admin, "GET", fmt.Sprintf("/eventlog/events?type=%d", operationID(t, srv, admin, "File keys distributed")), ""), 200, &dist)
+	if len(dist.Items) != 2 || dist.Items[0].ObjectID1 != file || dist.Items[0].UserID != srv.AdminID {
+		t.Errorf("key distribution events %+v", dist.Items)
+	}
 	got := api(t, srv, btk, "GET", fmt.Sprintf("/nodes/files/%d/user_file_key", file), "")
 	if got.status != 200 || !strings.Contains(string(got.body), "key-for-bob\"") {
 		t.Fatalf("bob's key: %d %s", got.status, got.body)

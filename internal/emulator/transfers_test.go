@@ -51,7 +51,7 @@ func TestClassicUploadSizes(t *testing.T) {
 	room, tk := roomFor(t, srv, "classic")
 	for i, size := range transferSizes(classicChunk) {
 		data := randomBytes(size, uint64(i))
-		n := classicUpload(t, srv, tk, room, fmt.Sprintf("f%d.bin", size), data, classicChunk)
+		n := hashedNode(t, srv, tk, classicUpload(t, srv, tk, room, fmt.Sprintf("f%d.bin", size), data, classicChunk))
 		if int(n["size"].(float64)) != size || n["hash"] != md5Hex(data) || n["type"] != "file" {
 			t.Errorf("size %d: node %v", size, n)
 		}
@@ -66,7 +66,7 @@ func TestS3UploadSizes(t *testing.T) {
 	const part = 5 << 20 // the default minimum part size
 	for i, size := range transferSizes(part) {
 		data := randomBytes(size, uint64(i))
-		n := s3Upload(t, srv, tk, room, fmt.Sprintf("f%d.bin", size), data, part, "")
+		n := hashedNode(t, srv, tk, s3Upload(t, srv, tk, room, fmt.Sprintf("f%d.bin", size), data, part, ""))
 		if int(n["size"].(float64)) != size || n["hash"] != md5Hex(data) {
 			t.Errorf("size %d: node size %v hash %v", size, n["size"], n["hash"])
 		}

@@ -81,3 +81,16 @@ const maxPathLength = 2000
 // A room's policies can be read by anyone who sees the room and changed
 // by its administrators.
 const policiesReadableByMembers = true
+
+// Room rescue key pairs can only be read, set or deleted in an encrypted
+// room (400 -40001 otherwise): PUT …/encrypt with isEncrypted=false drops
+// them, and the catalogue lists -40001 for these operations. Reading needs
+// "read" on the room and an own key pair (403 -70020); POST …/keypair
+// when a pair exists is 400 -70021 (a second version comes through POST
+// …/keypairs).
+const roomKeysNeedEncryptedRoom = true
+
+// Setting a room's S3 tags without one of the tenant's mandatory tags is
+// 400 -80000 ("Mandatory S3 tag IDs MUST be sent"; the catalogue has no
+// more specific code).
+var errMissingMandatoryTag = errMandatory.withDebug("Mandatory S3 tags must be assigned")

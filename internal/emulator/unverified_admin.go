@@ -40,6 +40,9 @@ const (
 	opFileCreated           = 45
 	opFileDeleted           = 46
 	opFileDownloaded        = 47
+	opNodeMoved             = 48
+	opNodeCopied            = 49
+	opFileKeysDistributed   = 56
 	opDownloadShareCreated  = 50
 	opDownloadShareDeleted  = 51
 	opDownloadShareUsed     = 52
@@ -92,6 +95,9 @@ var operations = map[int]operation{
 	opFileCreated:           {"File uploaded", objNode, "file.created"},
 	opFileDeleted:           {"File deleted", objNode, "file.deleted"},
 	opFileDownloaded:        {"File downloaded", objNode, ""},
+	opNodeMoved:             {"Node moved", objNode, ""},
+	opNodeCopied:            {"Node copied", objNode, ""},
+	opFileKeysDistributed:   {"File keys distributed", objNode, ""},
 	opDownloadShareCreated:  {"Download share created", objNode, "downloadshare.created"},
 	opDownloadShareDeleted:  {"Download share deleted", objNode, "downloadshare.deleted"},
 	opDownloadShareUsed:     {"Download share used", objNode, "downloadshare.used"},

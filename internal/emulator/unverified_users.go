@@ -1,5 +1,7 @@
 package emulator
 
+import "time"
+
 // Behaviour of the user, group, role and key-pair endpoints that neither
 // the OpenAPI document 4.26.7 nor the recorded exchanges pin down. Each
 // choice is the most plausible one; they sit here so that they are easy to
@@ -135,3 +137,51 @@ var errBadKeyVersion = newAPIError(400, -70022, "Invalid public key format")
 // such a user with lastAdminInGroup (the field suggests DRACOON looks at
 // the members).
 const adminGroupNeedsMember = true
+
+// ---- self service: password reset, avatars, notifications, grants ----
+
+// A password reset token stays valid for a day and is used up by the
+// first successful reset (a refused password leaves it usable); a second
+// reset request for the same user within five minutes is refused with
+// -10107, the catalogue's "Password can only be reset every 5 minutes".
+// Unknown user names get the same 204 as known ones, so that the request
+// cannot be used to find accounts; unknown, used and expired tokens are
+// all 404 "Token not found".
+const (
+	resetTokenLifetime   = 24 * time.Hour
+	resetRequestInterval = 5 * time.Minute
+)
+
+// The avatar image is served as application/octet-stream, the media type
+// the document gives GET /downloads/avatar/{user_id}/{uuid}; a real server
+// may name the image type instead.
+const avatarContentType = "application/octet-stream"
+
+// Notification scopes, event types and the configuration catalogue are
+// the emulator's own: the document names none. Every user starts with
+// every configuration on the e-mail channel (id 1, the tenant's only
+// channel).
+var (
+	notificationScopes = []notificationScopeJSON{
+		{1, "rooms_i_administrate"}, {2, "rooms_i_am_member_of"}, {3, "download_shares"}, {4, "upload_shares"},
+	}
+	notificationCatalogue = []notificationConfigJSON{
+		{ID: 1, ScopeID: 1, EventTypeName: "file.created"},
+		{ID: 2, ScopeID: 1, EventTypeName: "folder.created"},
+		{ID: 3, ScopeID: 2, EventTypeName: "file.created"},
+		{ID: 4, ScopeID: 3, EventTypeName: "downloadshare.used"},
+		{ID: 5, ScopeID: 4, EventTypeName: "uploadshare.used"},
+	}
+	defaultNotificationChannels = []int{1}
+)
+
+// OAuth authorizations are the user's live refresh tokens; their user
+// agent is not recorded, so userAgentCategory is "unknown". An approval
+// is recorded whenever an authorization code is issued to the user
+// (the emulator's login page is the consent); withdrawing it does not
+// revoke tokens already issued. Revoking a client's authorizations of an
+// unknown client is 404 -90080.
+
+// Subscribing and unsubscribing are not written to the event log: they
+// change the user's notification settings only. A bulk request is
+// checked as a whole before anything changes.

@@ -44,11 +44,10 @@ var (
 
 // Channel states.
 const (
-	chanOpen       = "open"       // taking chunks or parts
-	chanCompleting = "completing" // classic completion running
-	chanFinishing  = "finishing"  // S3 completion accepted, node not yet made
-	chanDone       = "done"
-	chanError      = "error"
+	chanOpen      = "open"      // taking chunks or parts
+	chanFinishing = "finishing" // S3 completion accepted, node not yet made
+	chanDone      = "done"
+	chanError     = "error"
 )
 
 // transfers holds upload channels and download tokens. Guarded by e.mu.
@@ -57,6 +56,7 @@ type transfers struct {
 	byToken   map[string]*uploadChannel // by channel token
 	downloads map[secretHash]*downloadToken
 	presigned map[secretHash]*presignedURL // s3.go
+	zips      map[secretHash]*zipToken     // zip.go
 	gc        blobSweeper                  // blobgc.go
 }
 
@@ -66,6 +66,7 @@ func newTransfers() *transfers {
 		byToken:   map[string]*uploadChannel{},
 		downloads: map[secretHash]*downloadToken{},
 		presigned: map[secretHash]*presignedURL{},
+		zips:      map[secretHash]*zipToken{},
 		gc:        blobSweeper{last: time.Now()},
 	}
 }
@@ -154,6 +155,7 @@ func (e *Emulator) transferPublicRoutes(r chi.Router) {
 	r.Put("/uploads/{token}", produces(mediaJSON, e.handleCompleteByToken))
 	r.Delete("/uploads/{token}", produces(mediaJSON, e.handleCancelByToken))
 	r.Get("/downloads/{token}", e.handleDownloadByToken)
+	r.Get("/downloads/zip/{token}", e.handleZipByToken)
 }
 
 // transferRoutes registers the authenticated transfer endpoints.
@@ -169,6 +171,7 @@ func (e *Emulator) transferRoutes(r chi.Router) {
 	r.Post("/nodes/files/{file_id}/downloads", j(e.handleCreateDownload))
 	r.Get("/nodes/files/{file_id}/downloads", e.handleDownloadByID)
 	e.fileKeyRoutes(r)
+	e.zipRoutes(r)
 }
 
 func (e *Emulator) handleCreateUpload(w http.ResponseWriter, r *http.Request) {
@@ -636,37 +639,21 @@ func (e *Emulator) completeClassic(w http.ResponseWriter, r *http.Request, find 
 	if err == nil && e.cfg.NoContentHashes && data.size > 0 {
 		sum = "" // the pieces' tags are random
 	}
+	var n *node
+	if err == nil {
+		n, err = e.finishUpload(ch, c, data, sum)
+	}
 	if err != nil {
 		e.mu.Unlock()
 		writeError(w, err)
 		return
 	}
-	ch.state = chanCompleting // no chunks while the hash is computed
-	e.mu.Unlock()
-
-	var herr error
-	if sum == "" && !e.cfg.NoContentHashes {
-		sum, herr = md5Of(e.store, data)
-	}
-
-	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.xfer.uploads[ch.id] != ch {
-		writeError(w, errUploadNotFound)
-		return
-	}
-	if herr != nil {
-		ch.state = chanOpen
-		writeError(w, errInvalidParameter.withDebug("Stored chunks could not be read"))
-		return
-	}
-	n, err := e.finishUpload(ch, c, data, sum)
-	if err != nil {
-		ch.state = chanOpen
-		writeError(w, err)
-		return
+	if sum == "" {
+		e.hashInBackground(data)
 	}
 	e.closeChannel(ch, false)
+	e.emit(r, opFileCreated, n.id, n.name)
 	writeJSON(w, http.StatusCreated, e.st.view(n, ch.userID).toJSON(false))
 }
 
@@ -706,7 +693,7 @@ func (e *Emulator) cancelUpload(w http.ResponseWriter, r *http.Request, find fun
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ch, err := find(r)
-	if err == nil && (ch.state == chanDone || ch.state == chanFinishing || ch.state == chanCompleting) {
+	if err == nil && (ch.state == chanDone || ch.state == chanFinishing) {
 		err = errUploadClosed
 	}
 	if err != nil {
@@ -736,11 +723,11 @@ func (e *Emulator) handleUploadStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ch.state == chanFinishing {
-		e.advanceS3(ch)
+		e.advanceS3(r, ch)
 	}
 	out := s3StatusJSON{Status: "transfer"}
 	switch ch.state {
-	case chanFinishing, chanCompleting:
+	case chanFinishing:
 		out.Status = "finishing"
 	case chanDone:
 		out.Status = "done"
