@@ -19,6 +19,9 @@ func TestReports(t *testing.T) {
 	if out := h.ok("reports", "events", "--json", "--status", "failure", host); strings.TrimSpace(out) == "" || !strings.HasPrefix(out, "[") {
 		t.Errorf("events --json: %q", out)
 	}
+	if out := h.ok("reports", "events", "--csv", "--operation-type", "43", host); strings.Count(out, "\n") != 2 || !strings.Contains(out, ",43,Folder created,success,Folder created: 2026") {
+		t.Errorf("events --operation-type 43:\n%s", out)
+	}
 	h.fails(exitUsage, []string{"--status", "success or failure"}, "reports", "events", "--status", "maybe", host)
 	h.fails(exitUsage, []string{"--start-date", "YYYY-MM-DD"}, "reports", "events", "--start-date", "yesterday", host)
 	h.fails(exitUsage, []string{"date_end"}, "reports", "events", "--start-date", "2026-03-05", "--end-date", "2026-03-01", host)
