@@ -30,7 +30,15 @@
 // Download into an io.Writer, UploadFolder and DownloadFolder, and FS, a
 // read-only io/fs.FS over a room or folder. Encrypted rooms need an
 // unlocked key pair (Account.UnlockKeyPair); a ProgressFunc reports the
-// bytes on the wire.
+// bytes on the wire. DownloadZip and DownloadZipFile fetch a ZIP archive
+// of several nodes.
+//
+// Public needs no login: with a share's access key, DownloadShareFile and
+// DownloadShareTo fetch a download share (encrypted shares are opened
+// with the share password on the client) and UploadToShare uploads
+// through an upload share (for an encrypted target, with the file key
+// encrypted for every user the share lists), with the same transfer code
+// as the logged-in methods.
 //
 // Errors from the server are *APIError values; match them with errors.Is
 // against the sentinels (ErrNotFound, ErrUnauthorized, …) or inspect them
@@ -39,7 +47,8 @@
 // shape) are *ResponseError values. The client never follows redirects:
 // a redirect gives a *RequestError matching ErrRedirect.
 //
-// Secrets — passwords, client secrets, access and refresh tokens — never
+// Secrets — passwords, client secrets, access and refresh tokens, share
+// access keys, download tokens and presigned URLs — never
 // appear in log records or error strings.
 //
 // The package imports only the standard library and golang.org/x modules.

@@ -110,10 +110,8 @@ func (s *TransfersService) DownloadFile(ctx context.Context, node NodeRef, dest 
 	if err != nil {
 		return "", err
 	}
-	if !o.Overwrite {
-		if _, err := os.Lstat(path); err == nil {
-			return "", fmt.Errorf("dracoon: download to %s: %w", path, ErrFileExists)
-		}
+	if err := checkFree(path, o.Overwrite); err != nil {
+		return "", err
 	}
 	var key *crypto.PlainFileKey
 	if n.IsEncrypted {
@@ -121,9 +119,47 @@ func (s *TransfersService) DownloadFile(ctx context.Context, node NodeRef, dest 
 			return "", err
 		}
 	}
+	u, err := c.downloadURL(ctx, n.ID)
+	if err != nil {
+		return "", err
+	}
+	src := &content{u: u, size: n.Size, key: key}
+	if err := c.downloadToPath(ctx, src, path, &o); err != nil {
+		return "", fmt.Errorf("dracoon: download of file %d: %w", n.ID, err)
+	}
+	return path, nil
+}
+
+// content is what a download fetches: size bytes at u (-1: a length
+// nobody knows in advance, such as a ZIP archive made on the fly, fetched
+// as one unranged stream), decrypted and verified with key when it is not
+// nil.
+type content struct {
+	u    *url.URL
+	size int64
+	key  *crypto.PlainFileKey
+}
+
+// checkFree fails with ErrFileExists when path exists and overwrite is
+// not set.
+func checkFree(path string, overwrite bool) error {
+	if overwrite {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("dracoon: download to %s: %w", path, ErrFileExists)
+	}
+	return nil
+}
+
+// downloadToPath fetches src into a temporary file beside path and
+// renames it into place once every byte has arrived and, for encrypted
+// content, the tag has been verified; on any failure the temporary file
+// is removed. Large content of known size arrives in concurrent ranges.
+func (c *Client) downloadToPath(ctx context.Context, src *content, path string, o *DownloadOptions) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
 	if err != nil {
-		return "", fmt.Errorf("dracoon: download: %w", err)
+		return fmt.Errorf("dracoon: download: %w", err)
 	}
 	ok := false
 	defer func() {
@@ -132,11 +168,12 @@ func (s *TransfersService) DownloadFile(ctx context.Context, node NodeRef, dest 
 			os.Remove(tmp.Name())
 		}
 	}()
-	prog := newProgress(o.Progress, n.Size)
-	if n.Size <= rangeSizeOf(&o) || concurrencyOf(o.Concurrency) == 1 {
-		err = c.streamContent(ctx, n, key, tmp, prog)
+	prog := newProgress(o.Progress, src.size)
+	got := src.size
+	if src.size < 0 || src.size <= rangeSizeOf(o) || concurrencyOf(o.Concurrency) == 1 {
+		got, err = c.streamContent(ctx, src, tmp, prog)
 	} else {
-		err = c.fetchRanges(ctx, n, key, tmp, &o, prog)
+		err = c.fetchRanges(ctx, src, tmp, o, prog)
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -145,19 +182,17 @@ func (s *TransfersService) DownloadFile(ctx context.Context, node NodeRef, dest 
 		err = cerr
 	}
 	if err != nil {
-		return "", fmt.Errorf("dracoon: download of file %d: %w", n.ID, err)
+		return err
 	}
-	if !o.Overwrite {
-		if _, err := os.Lstat(path); err == nil {
-			return "", fmt.Errorf("dracoon: download to %s: %w", path, ErrFileExists)
-		}
+	if err := checkFree(path, o.Overwrite); err != nil {
+		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("dracoon: download: %w", err)
+		return fmt.Errorf("dracoon: download: %w", err)
 	}
 	ok = true
-	prog.finish(n.Size)
-	return path, nil
+	prog.finish(got)
+	return nil
 }
 
 // Download writes the content of the file node to w, decrypted for an
@@ -187,12 +222,25 @@ func (s *TransfersService) Download(ctx context.Context, node NodeRef, w io.Writ
 			return nil, err
 		}
 	}
-	prog := newProgress(o.Progress, n.Size)
-	if err := c.streamContent(ctx, n, key, w, prog); err != nil {
+	u, err := c.downloadURL(ctx, n.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.downloadToWriter(ctx, &content{u: u, size: n.Size, key: key}, w, &o); err != nil {
 		return nil, fmt.Errorf("dracoon: download of file %d: %w", n.ID, err)
 	}
-	prog.finish(n.Size)
 	return n, nil
+}
+
+// downloadToWriter fetches src as one stream into w.
+func (c *Client) downloadToWriter(ctx context.Context, src *content, w io.Writer, o *DownloadOptions) error {
+	prog := newProgress(o.Progress, src.size)
+	got, err := c.streamContent(ctx, src, w, prog)
+	if err != nil {
+		return err
+	}
+	prog.finish(got)
+	return nil
 }
 
 // fileNode resolves ref and requires a file.
@@ -258,44 +306,46 @@ func concurrencyOf(n int) int {
 	return DefaultConcurrency
 }
 
-// streamContent fetches the content as one resumable stream into w,
-// decrypting and authenticating it with key when it is not nil.
-func (c *Client) streamContent(ctx context.Context, n *Node, key *crypto.PlainFileKey, w io.Writer, prog *progress) error {
-	u, err := c.downloadURL(ctx, n.ID)
-	if err != nil {
-		return err
-	}
-	rr := c.newRangeReader(ctx, u, 0, n.Size, prog)
-	defer rr.Close()
-	var src io.Reader = rr
-	if key != nil {
-		d, err := crypto.NewDecrypter(rr, key)
+// streamContent fetches the content as one stream into w, decrypting and
+// authenticating it with its key when it has one. Content of known size
+// is resumed after a dropped connection; content of unknown size is one
+// unranged GET. It returns the number of bytes written.
+func (c *Client) streamContent(ctx context.Context, src *content, w io.Writer, prog *progress) (int64, error) {
+	var r io.Reader
+	if src.size < 0 {
+		resp, err := c.rawRequest(ctx, http.MethodGet, src.u, nil, 0, nil)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		src = d
+		defer resp.Body.Close()
+		r = &countingReader{r: resp.Body, p: prog}
+	} else {
+		rr := c.newRangeReader(ctx, src.u, 0, src.size, prog)
+		defer rr.Close()
+		r = rr
 	}
-	if _, err := io.Copy(w, src); err != nil {
-		return err
+	if src.key != nil {
+		d, err := crypto.NewDecrypter(r, src.key)
+		if err != nil {
+			return 0, err
+		}
+		r = d
 	}
-	return nil
+	return io.Copy(w, r)
 }
 
 // fetchRanges fetches a file in concurrent ranges written in place into
 // f. An encrypted file's ranges are decrypted as parts (crypto.Parts) and
 // their sums checked against the tag once all have arrived.
-func (c *Client) fetchRanges(ctx context.Context, n *Node, key *crypto.PlainFileKey, f *os.File, o *DownloadOptions, prog *progress) error {
+func (c *Client) fetchRanges(ctx context.Context, src *content, f *os.File, o *DownloadOptions, prog *progress) error {
 	var parts *crypto.Parts
-	if key != nil {
+	if src.key != nil {
 		var err error
-		if parts, err = crypto.NewDecryptParts(key); err != nil {
+		if parts, err = crypto.NewDecryptParts(src.key); err != nil {
 			return err
 		}
 	}
-	u, err := c.downloadURL(ctx, n.ID)
-	if err != nil {
-		return err
-	}
+	u, size := src.u, src.size
 	rs := rangeSizeOf(o)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(concurrencyOf(o.Concurrency))
@@ -303,8 +353,8 @@ func (c *Client) fetchRanges(ctx context.Context, n *Node, key *crypto.PlainFile
 		mu   sync.Mutex
 		sums []crypto.PartSum
 	)
-	for off := int64(0); off < n.Size && gctx.Err() == nil; off += rs {
-		end := min(off+rs, n.Size)
+	for off := int64(0); off < size && gctx.Err() == nil; off += rs {
+		end := min(off+rs, size)
 		g.Go(func() error {
 			rr := c.newRangeReader(gctx, u, off, end, prog)
 			defer rr.Close()
@@ -341,7 +391,7 @@ func (c *Client) fetchRanges(ctx context.Context, n *Node, key *crypto.PlainFile
 		return err
 	}
 	if parts != nil {
-		return parts.VerifyTag(sums, n.Size)
+		return parts.VerifyTag(sums, size)
 	}
 	return nil
 }

@@ -7,8 +7,10 @@ import (
 )
 
 // PublicService holds the endpoints that need no login: what the instance
-// offers (storage, login methods, version, time) and, in later versions,
-// public share access.
+// offers (storage, login methods, version, time) and public share access
+// by access key: share views, downloads from download shares
+// (DownloadShareFile, DownloadShareTo) and uploads through upload shares
+// (UploadToShare, UploadFileToShare, UploadStreamToShare).
 type PublicService service
 
 // SystemInfo is the public description of an instance.

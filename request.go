@@ -64,6 +64,10 @@ type apiCall struct {
 	// rawType is set (multipart uploads).
 	rawBody []byte
 	rawType string
+	// sink, when set, receives the body of a successful response as it
+	// arrives, unbounded, instead of memory (streamed downloads). Once a
+	// byte has reached it the call is not repeated.
+	sink io.Writer
 }
 
 // shown returns s, the call's path or URL, as errors and log records show
@@ -239,6 +243,20 @@ func (c *Client) roundTrip(ctx context.Context, call *apiCall, body []byte, cont
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if call.sink != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		n, err := io.Copy(call.sink, resp.Body)
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "dracoon: request",
+			slog.String("method", call.method), slog.String("path", call.shown(call.path)), slog.Int("attempt", attempt),
+			slog.Int("status", resp.StatusCode), slog.Int64("bytes", n), slog.Duration("duration", time.Since(start)))
+		if err != nil {
+			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+				err = fmt.Errorf("%w; then %w", errWithoutURL(err), ctx.Err())
+			}
+			return nil, &ResponseError{Method: call.method, URL: call.shown(c.endpoint(call.path)), StatusCode: resp.StatusCode,
+				ContentType: resp.Header.Get("Content-Type"), Err: fmt.Errorf("after %d bytes: %w", n, errWithoutURL(err))}
+		}
+		return &rawResponse{status: resp.StatusCode, header: resp.Header}, nil
+	}
 	limit := call.maxBody
 	if limit <= 0 {
 		limit = maxResponseBody

@@ -14,7 +14,7 @@ import (
 // URL (POST /api/v4/uploads/{token}), each with its Content-Range, and
 // returns the parts' sums (encrypted rooms).
 func (j *uploadJob) sendClassic(ctx context.Context) ([]crypto.PartSum, error) {
-	u, err := j.c.transferURL(j.channel.UploadURL)
+	u, err := j.c.resolveTransferURL(j.channel.UploadURL)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (j *uploadJob) sendChunk(ctx context.Context, target *url.URL, p *uploadPar
 // completeClassic completes a classic upload (PUT /api/v4/uploads/{token})
 // and returns the new file.
 func (j *uploadJob) completeClassic(ctx context.Context, req *completeUploadRequest) (*Node, error) {
-	u, err := j.c.transferURL(j.channel.UploadURL)
+	u, err := j.c.resolveTransferURL(j.channel.UploadURL)
 	if err != nil {
 		return nil, err
 	}

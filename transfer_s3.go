@@ -61,7 +61,12 @@ func (s *s3URLs) get(ctx context.Context, p *uploadPart) (string, error) {
 		last = int(min(int64(p.num+s3URLBatch-1), full))
 	}
 	req := map[string]int64{"firstPartNumber": int64(p.num), "lastPartNumber": int64(last), "size": p.length}
-	got, err := doJSON[presignedURLs](ctx, s.j.c, &apiCall{method: http.MethodPost, path: s.j.uploadPath("/s3_urls"), jsonBody: req, idempotent: true})
+	call, err := s.j.channelCall(http.MethodPost, "/s3_urls")
+	if err != nil {
+		return "", err
+	}
+	call.jsonBody, call.idempotent, call.secretReply = req, true, true
+	got, err := doJSON[presignedURLs](ctx, s.j.c, call)
 	if err != nil {
 		return "", err
 	}
@@ -194,24 +199,27 @@ const (
 	s3PollMax   = 2 * time.Second
 )
 
-// s3Status is the state of an S3 upload being assembled.
+// s3Status is the state of an S3 upload being assembled: the node for
+// an upload with a login, the file's name and size for one through a
+// share.
 type s3Status struct {
-	Status       string `json:"status"`
-	Node         *Node  `json:"node"`
-	ErrorDetails *struct {
-		Code      int    `json:"code"`
-		Message   string `json:"message"`
-		DebugInfo string `json:"debugInfo"`
-		ErrorCode int    `json:"errorCode"`
-	} `json:"errorDetails"`
+	Status       string              `json:"status"`
+	Node         *Node               `json:"node"`
+	FileName     string              `json:"fileName"`
+	Size         int64               `json:"size"`
+	ErrorDetails *UploadErrorDetails `json:"errorDetails"`
 }
 
-// completeS3 completes an S3 upload
-// (PUT /api/v4/nodes/files/uploads/{upload_id}/s3) and polls its status
-// (GET /api/v4/nodes/files/uploads/{upload_id}) with a capped backoff until
-// it is done, failed, or StatusTimeout has passed.
-func (j *uploadJob) completeS3(ctx context.Context, req *completeUploadRequest) (*Node, error) {
-	if err := j.c.do(ctx, &apiCall{method: http.MethodPut, path: j.uploadPath("/s3"), jsonBody: req}, nil); err != nil {
+// completeS3 sends the completion of an S3 upload (PUT on the channel's
+// …/s3) and polls the channel's status (GET on the channel) with a capped
+// backoff until it is done, failed, or StatusTimeout has passed.
+func (j *uploadJob) completeS3(ctx context.Context, req any) (*s3Status, error) {
+	call, err := j.channelCall(http.MethodPut, "/s3")
+	if err != nil {
+		return nil, err
+	}
+	call.jsonBody = req
+	if err := j.c.do(ctx, call, nil); err != nil {
 		return nil, err
 	}
 	limit := j.opts.StatusTimeout
@@ -221,18 +229,19 @@ func (j *uploadJob) completeS3(ctx context.Context, req *completeUploadRequest) 
 	deadline := j.c.now().Add(limit)
 	wait := s3PollFirst
 	for {
-		st, err := doJSON[s3Status](ctx, j.c, &apiCall{method: http.MethodGet, path: j.uploadPath("")})
+		call, err := j.channelCall(http.MethodGet, "")
+		if err != nil {
+			return nil, err
+		}
+		st, err := doJSON[s3Status](ctx, j.c, call)
 		if err != nil {
 			return nil, err
 		}
 		switch st.Status {
-		case "done":
-			if st.Node == nil {
-				return nil, fmt.Errorf("dracoon: upload done without a node: %w", ErrInvalidResponse)
-			}
-			return st.Node, nil
-		case "error":
-			e := &APIError{Method: http.MethodGet, URL: j.c.endpoint(j.uploadPath("")), StatusCode: http.StatusInternalServerError}
+		case S3UploadDone:
+			return st, nil
+		case S3UploadError:
+			e := &APIError{Method: http.MethodGet, URL: j.c.redact(j.c.endpoint(call.path), call.secrets), StatusCode: http.StatusInternalServerError}
 			if d := st.ErrorDetails; d != nil {
 				e.StatusCode, e.Code, e.Message, e.DebugInfo = d.Code, d.ErrorCode, withoutControls(d.Message), withoutControls(d.DebugInfo)
 			}

@@ -2,7 +2,6 @@ package dracoon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -259,18 +258,37 @@ type uploadJob struct {
 	c        *Client
 	src      uploadSource
 	opts     *UploadOptions
-	parent   *Node
+	target   uploadTarget
 	channel  uploadChannel
 	partSize int64
 	prog     *progress
-	// parts and key are set for encrypted rooms.
-	parts   *crypto.Parts
-	key     *crypto.PlainFileKey
-	keyPair *crypto.UserKeyPair
-	total   int64 // bytes sent, known at the end
+	// parts and key are set for encrypted uploads; key.Tag is set once
+	// all parts are sent.
+	parts *crypto.Parts
+	key   *crypto.PlainFileKey
+	total int64 // bytes sent, known at the end
 }
 
-// upload runs an upload: checks, channel, parts, completion, keys.
+// uploadTarget is what differs between an upload into a room or folder
+// with a login (nodeTarget) and one through a public upload share
+// (shareTarget): how the channel is opened, addressed and completed, and
+// for whom the file key is encrypted. The parts travel the same way.
+type uploadTarget interface {
+	// encrypted reports whether the parts are to be encrypted, or why
+	// they cannot be.
+	encrypted() (bool, error)
+	// open creates the upload channel.
+	open(ctx context.Context, j *uploadJob, s3 bool) (*uploadChannel, error)
+	// channelCall describes an API call on the open channel uploadID;
+	// suffix follows the upload id ("/s3_urls").
+	channelCall(method, uploadID, suffix string) (*apiCall, error)
+	// complete finishes the upload once every part is sent: parts are
+	// the S3 parts (nil for classic uploads); j.key, if set, has its tag.
+	complete(ctx context.Context, j *uploadJob, s3 bool, parts []s3Part) error
+}
+
+// upload runs an upload into a room or folder: checks, channel, parts,
+// completion, then the keys other members of an encrypted room lack.
 func (s *TransfersService) upload(ctx context.Context, src uploadSource, target NodeRef, o *UploadOptions) (*Node, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -286,34 +304,50 @@ func (s *TransfersService) upload(ctx context.Context, src uploadSource, target 
 	if parent.Type != NodeTypeRoom && parent.Type != NodeTypeFolder {
 		return nil, invalid("parent", "must be a room or a folder, got a %s", parent.Type)
 	}
-	s3, err := c.useDirectS3(ctx, src.s3)
-	if err != nil {
+	t := &nodeTarget{parent: parent, c: c}
+	if err := c.runUpload(ctx, src, o, t); err != nil {
 		return nil, err
 	}
-	j := &uploadJob{c: c, src: src, opts: o, parent: parent, prog: newProgress(o.Progress, src.size)}
-	if j.partSize, err = choosePartSize(o.PartSize, src.size, s3); err != nil {
-		return nil, err
-	}
+	node := t.node
 	if parent.IsEncrypted {
-		if err := j.prepareEncryption(); err != nil {
-			return nil, err
-		}
-	}
-	if err := j.open(ctx, s3); err != nil {
-		return nil, err
-	}
-	node, err := j.run(ctx, s3)
-	if err != nil {
-		j.cancel(ctx)
-		return nil, err
-	}
-	j.prog.finish(j.total)
-	if j.parts != nil {
 		if _, err := s.DistributeMissingKeys(ctx, MissingKeysFilter{FileID: node.ID}); err != nil {
 			return node, fmt.Errorf("dracoon: file %d uploaded, but distributing its keys failed: %w", node.ID, err)
 		}
 	}
 	return node, nil
+}
+
+// runUpload moves src to target: it picks classic or direct S3, opens the
+// channel, sends the parts (encrypted with a fresh file key when the
+// target is encrypted) and completes the upload; on any failure, or when
+// ctx ends, it deletes the channel.
+func (c *Client) runUpload(ctx context.Context, src uploadSource, o *UploadOptions, target uploadTarget) error {
+	s3, err := c.useDirectS3(ctx, src.s3)
+	if err != nil {
+		return err
+	}
+	j := &uploadJob{c: c, src: src, opts: o, target: target, prog: newProgress(o.Progress, src.size)}
+	if j.partSize, err = choosePartSize(o.PartSize, src.size, s3); err != nil {
+		return err
+	}
+	enc, err := target.encrypted()
+	if err != nil {
+		return err
+	}
+	if enc {
+		if err := j.prepareEncryption(); err != nil {
+			return err
+		}
+	}
+	if err := j.open(ctx, s3); err != nil {
+		return err
+	}
+	if err := j.run(ctx, s3); err != nil {
+		j.cancel(ctx)
+		return err
+	}
+	j.prog.finish(j.total)
+	return nil
 }
 
 // useDirectS3 says whether uploads go straight to S3: known, or as the
@@ -343,16 +377,8 @@ func choosePartSize(ps, size int64, s3 bool) (int64, error) {
 	return ps, nil
 }
 
-// prepareEncryption makes the file key and finds the key pair it is
-// encrypted for.
+// prepareEncryption makes the file key the parts are encrypted with.
 func (j *uploadJob) prepareEncryption() error {
-	j.keyPair = j.c.keys.get(crypto.KeyPairRSA4096)
-	if j.keyPair == nil {
-		j.keyPair = j.c.keys.get(crypto.KeyPairRSA2048)
-	}
-	if j.keyPair == nil {
-		return fmt.Errorf("dracoon: upload into encrypted room: %w", ErrNoKeyPair)
-	}
 	key, err := crypto.GenerateFileKey()
 	if err != nil {
 		return err
@@ -364,44 +390,41 @@ func (j *uploadJob) prepareEncryption() error {
 	return nil
 }
 
-// open creates the upload channel (POST /api/v4/nodes/files/uploads).
+// open creates the upload channel and checks the answer.
 func (j *uploadJob) open(ctx context.Context, s3 bool) error {
-	o := j.opts
-	req := &createUploadRequest{
-		ParentID: j.parent.ID, Name: o.Name, Classification: o.Classification, Expiration: o.Expiration,
-		Notes: o.Notes, DirectS3Upload: s3, TimestampCreation: o.TimestampCreation, TimestampModification: o.TimestampModification,
-	}
-	if j.src.size >= 0 {
-		req.Size = &j.src.size
-	}
-	ch, err := doJSON[uploadChannel](ctx, j.c, &apiCall{method: http.MethodPost, path: nodesPath + "/files/uploads", jsonBody: req})
+	ch, err := j.target.open(ctx, j, s3)
 	if err != nil {
 		return err
 	}
 	if ch.UploadID == "" || (!s3 && ch.UploadURL == "") {
-		return &ResponseError{Method: http.MethodPost, URL: j.c.endpoint(nodesPath + "/files/uploads"), StatusCode: http.StatusCreated, Err: errors.New("upload channel without id or URL")}
+		return fmt.Errorf("dracoon: upload channel without id or URL: %w", ErrInvalidResponse)
 	}
 	j.channel = *ch
 	return nil
 }
 
-// uploadPath returns the authenticated path of the channel, plus suffix.
-func (j *uploadJob) uploadPath(suffix string) string {
-	return nodesPath + "/files/uploads/" + url.PathEscape(j.channel.UploadID) + suffix
+// channelCall describes an API call on the open channel.
+func (j *uploadJob) channelCall(method, suffix string) (*apiCall, error) {
+	return j.target.channelCall(method, j.channel.UploadID, suffix)
 }
 
-// cancel deletes the channel (DELETE /api/v4/nodes/files/uploads/{upload_id})
-// even when ctx has ended, so that nothing stays open on the server.
+// cancel deletes the channel even when ctx has ended, so that nothing
+// stays open on the server.
 func (j *uploadJob) cancel(ctx context.Context) {
 	cctx, stop := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer stop()
-	if err := j.c.do(cctx, &apiCall{method: http.MethodDelete, path: j.uploadPath("")}, nil); err != nil {
+	call, err := j.channelCall(http.MethodDelete, "")
+	if err == nil {
+		err = j.c.do(cctx, call, nil)
+	}
+	if err != nil {
 		j.c.logger.LogAttrs(ctx, slog.LevelWarn, "dracoon: deleting the upload channel failed", slog.String("error", j.c.redact(err.Error(), nil)))
 	}
 }
 
-// run sends the bytes and completes the upload.
-func (j *uploadJob) run(ctx context.Context, s3 bool) (*Node, error) {
+// run sends the bytes, computes the tag of an encrypted file and
+// completes the upload.
+func (j *uploadJob) run(ctx context.Context, s3 bool) error {
 	var (
 		sums []crypto.PartSum
 		s3p  []s3Part
@@ -413,27 +436,85 @@ func (j *uploadJob) run(ctx context.Context, s3 bool) (*Node, error) {
 		sums, err = j.sendClassic(ctx)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	req := &completeUploadRequest{Parts: s3p, ResolutionStrategy: j.opts.ResolutionStrategy, KeepShareLinks: j.opts.KeepShareLinks, FileName: j.opts.Name}
 	if j.parts != nil {
-		if req.FileKey, err = j.sealKey(sums); err != nil {
-			return nil, err
+		tag, err := j.parts.SealTag(sums, j.total)
+		if err != nil {
+			return fmt.Errorf("dracoon: upload: %w", err)
 		}
+		j.key.Tag = tag
 	}
-	if s3 {
-		return j.completeS3(ctx, req)
-	}
-	return j.completeClassic(ctx, req)
+	return j.target.complete(ctx, j, s3, s3p)
 }
 
-// sealKey computes the file's tag and encrypts the file key for the
-// uploader.
-func (j *uploadJob) sealKey(sums []crypto.PartSum) (*crypto.FileKey, error) {
-	tag, err := j.parts.SealTag(sums, j.total)
-	if err != nil {
-		return nil, fmt.Errorf("dracoon: upload: %w", err)
+// nodeTarget is an upload into a room or folder with a login.
+type nodeTarget struct {
+	c       *Client
+	parent  *Node
+	keyPair *crypto.UserKeyPair
+	node    *Node // the new file, once complete
+}
+
+// encrypted finds, for an encrypted room, the unlocked key pair the file
+// key is encrypted for.
+func (t *nodeTarget) encrypted() (bool, error) {
+	if !t.parent.IsEncrypted {
+		return false, nil
 	}
-	j.key.Tag = tag
-	return j.keyPair.PublicKey().EncryptFileKey(j.key)
+	t.keyPair = t.c.keys.get(crypto.KeyPairRSA4096)
+	if t.keyPair == nil {
+		t.keyPair = t.c.keys.get(crypto.KeyPairRSA2048)
+	}
+	if t.keyPair == nil {
+		return false, fmt.Errorf("dracoon: upload into encrypted room: %w", ErrNoKeyPair)
+	}
+	return true, nil
+}
+
+// open creates the upload channel (POST /api/v4/nodes/files/uploads).
+func (t *nodeTarget) open(ctx context.Context, j *uploadJob, s3 bool) (*uploadChannel, error) {
+	o := j.opts
+	req := &createUploadRequest{
+		ParentID: t.parent.ID, Name: o.Name, Classification: o.Classification, Expiration: o.Expiration,
+		Notes: o.Notes, DirectS3Upload: s3, TimestampCreation: o.TimestampCreation, TimestampModification: o.TimestampModification,
+	}
+	if j.src.size >= 0 {
+		req.Size = &j.src.size
+	}
+	return doJSON[uploadChannel](ctx, t.c, &apiCall{method: http.MethodPost, path: nodesPath + "/files/uploads", jsonBody: req})
+}
+
+// channelCall addresses /api/v4/nodes/files/uploads/{upload_id}.
+func (t *nodeTarget) channelCall(method, uploadID, suffix string) (*apiCall, error) {
+	return &apiCall{method: method, path: nodesPath + "/files/uploads/" + url.PathEscape(uploadID) + suffix}, nil
+}
+
+// complete completes the upload with the file key encrypted for the
+// uploader: PUT on the upload URL for a classic upload, or
+// PUT /api/v4/nodes/files/uploads/{upload_id}/s3 and the status polling
+// for a direct S3 upload.
+func (t *nodeTarget) complete(ctx context.Context, j *uploadJob, s3 bool, parts []s3Part) error {
+	req := &completeUploadRequest{Parts: parts, ResolutionStrategy: j.opts.ResolutionStrategy, KeepShareLinks: j.opts.KeepShareLinks, FileName: j.opts.Name}
+	if j.key != nil {
+		fk, err := t.keyPair.PublicKey().EncryptFileKey(j.key)
+		if err != nil {
+			return err
+		}
+		req.FileKey = fk
+	}
+	if !s3 {
+		node, err := j.completeClassic(ctx, req)
+		t.node = node
+		return err
+	}
+	st, err := j.completeS3(ctx, req)
+	if err != nil {
+		return err
+	}
+	if st.Node == nil {
+		return fmt.Errorf("dracoon: upload done without a node: %w", ErrInvalidResponse)
+	}
+	t.node = st.Node
+	return nil
 }

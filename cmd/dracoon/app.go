@@ -45,6 +45,9 @@ type app struct {
 	store     secretStore
 	// httpClient, when set, is used for every DRACOON client (tests).
 	httpClient *http.Client
+	// barsOut, when set, receives the progress bars even without a
+	// terminal (tests).
+	barsOut io.Writer
 
 	// global flags
 	debug   bool
@@ -117,7 +120,8 @@ func (a *app) rootCmd() *cobra.Command {
 	a.creds.register(root)
 	root.AddCommand(
 		a.lsCmd(), a.mkdirCmd(), a.mkroomCmd(), a.rmCmd(), a.cpCmd(), a.mvCmd(),
-		a.usersCmd(), a.groupsCmd(), a.keypairCmd(), a.configCmd(),
+		a.uploadCmd(), a.downloadCmd(), a.instanceTransferCmd(), a.shareCmd(), a.requestCmd(),
+		a.usersCmd(), a.reportsCmd(), a.groupsCmd(), a.keypairCmd(), a.configCmd(),
 		a.emulatorCmd(), a.demoCmd(), a.versionCmd(),
 	)
 	return root

@@ -125,6 +125,41 @@ func TestBinaryAgainstStandaloneEmulator(t *testing.T) {
 		t.Errorf("--quiet printed %q", out)
 	}
 
+	// Upload, share and download, in an encrypted room, with no terminal:
+	// no progress bars, secrets only from the environment.
+	ok("mkroom", "--encrypted", base+"/Vault")
+	local := t.TempDir()
+	content := strings.Repeat("e2e content ", 50000)
+	if err := os.WriteFile(filepath.Join(local, "e2e.txt"), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := dracoon(env, "upload", filepath.Join(local, "e2e.txt"), base+"/Vault"); r.code != 0 || r.stderr != "" {
+		t.Fatalf("upload: exit %d, stderr %q (no bars without a terminal)", r.code, r.stderr)
+	}
+	shareEnv := append(env[:len(env):len(env)], envSharePassword+"="+"E2e-Share-Secret-5")
+	secrets = append(secrets, "E2e-Share-Secret-5")
+	r := dracoon(shareEnv, "-q", "share", base+"/Vault/e2e.txt")
+	link := strings.TrimSpace(r.stdout)
+	if r.code != 0 || !strings.HasPrefix(link, base+"/public/download-shares/") {
+		t.Fatalf("share -q: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	down := t.TempDir()
+	ok("download", base+"/Vault/e2e.txt", down)
+	if b, err := os.ReadFile(filepath.Join(down, "e2e.txt")); err != nil || string(b) != content {
+		t.Errorf("download: %v (%d bytes)", err, len(b))
+	}
+	stranger := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), envSharePassword + "=E2e-Share-Secret-5"}
+	if r := dracoon(stranger, "download", link, "-"); r.code != 0 || r.stdout != content {
+		t.Errorf("public download: exit %d, %d bytes, stderr %q", r.code, len(r.stdout), r.stderr)
+	}
+	key := link[strings.LastIndex(link, "/")+1:]
+	if r := dracoon(env, "download", base+"/Vault/e2e.txt", down); r.code != exitFailure || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "destination exists") {
+		t.Errorf("conflicting download: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := dracoon([]string{envSharePassword + "=wrong-Pa55"}, "download", link, down); r.code != exitFailure || strings.Contains(r.stderr, key) {
+		t.Errorf("public download with a wrong password: exit %d, stderr %q (must not hold the access key)", r.code, r.stderr)
+	}
+
 	for _, tc := range []struct {
 		name string
 		env  []string
@@ -145,6 +180,7 @@ func TestBinaryAgainstStandaloneEmulator(t *testing.T) {
 		}
 	}
 	ok("rm", "-r", "--yes", base+"/E2E")
+	ok("rm", "-r", "--yes", base+"/Vault")
 	if out := ok("ls", base+"/"); out != "" {
 		t.Errorf("rooms left: %q", out)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,6 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const (
 	testAdminPassword      = "Adm1n-Secret-Pa55"
 	testEncryptionPassword = "Crypt0-Secret-Pa55"
+	testSharePassword      = "Sh4re-Secret-Pa55"
 )
 
 // fixedNow is the emulator's clock in tests, so that dates in goldens are
@@ -66,6 +68,7 @@ type harness struct {
 	store *fileStore
 	term  terminal // nil: no terminal
 	stdin string
+	bars  io.Writer // receives progress bars when set
 }
 
 // newHarness starts an emulator with a fixed clock and admin password.
@@ -103,6 +106,7 @@ func (h *harness) runEnv(env []string, args ...string) result {
 	if h.term != nil {
 		a.term = h.term
 	}
+	a.barsOut = h.bars
 	code := a.execute(context.Background(), args)
 	r := result{code: code, stdout: out.String(), stderr: errOut.String()}
 	h.noSecrets(r)
@@ -152,7 +156,7 @@ func checkFailure(t *testing.T, r result, code int, wants []string, args []strin
 // noSecrets fails the test when an output holds a secret the test knows.
 func (h *harness) noSecrets(r result) {
 	h.t.Helper()
-	secrets := []string{testAdminPassword, testEncryptionPassword, h.srv.ClientSecret, h.srv.ControlToken}
+	secrets := []string{testAdminPassword, testEncryptionPassword, testSharePassword, h.srv.ClientSecret, h.srv.ControlToken}
 	if m, err := h.store.load(); err == nil {
 		for _, v := range m {
 			secrets = append(secrets, v)
@@ -175,10 +179,14 @@ func (h *harness) normalize(s string) string {
 	return strings.ReplaceAll(s, strings.TrimPrefix(h.srv.URL, "http://"), "HOST")
 }
 
+// testdataDir is testdata/ as an absolute path, so that tests may change
+// the working directory.
+var testdataDir = must[string](nil)(filepath.Abs("testdata"))
+
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	path := filepath.Join(testdataDir, name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -197,8 +205,11 @@ func golden(t *testing.T, name, got string) {
 // must fails the test on an error.
 func must[T any](t *testing.T) func(T, error) T {
 	return func(v T, err error) T {
-		t.Helper()
+		if err != nil && t == nil {
+			panic(err)
+		}
 		if err != nil {
+			t.Helper()
 			t.Fatal(err)
 		}
 		return v

@@ -201,3 +201,17 @@ func (a *app) encryptionPassword(t target) (string, error) {
 	}
 	return v, nil
 }
+
+// unlock unlocks the user's key pair with the encryption password
+// (environment, stored or asked), for transfers into and out of
+// encrypted rooms and for encrypted shares.
+func (a *app) unlock(ctx context.Context, c *dracoon.Client, t target) error {
+	password, err := a.encryptionPassword(t)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Account.UnlockKeyPair(ctx, password); err != nil {
+		return fmt.Errorf("unlock the key pair for %s: %w", t.host, err)
+	}
+	return nil
+}

@@ -13,6 +13,10 @@
 // flow and keeps the refresh token in the OS keyring, or in a file only
 // the user can read when there is no keyring.
 //
+// Share passwords come from DRACOON_SHARE_PASSWORD or a prompt without
+// echo, never from the command line. Transfers show progress bars on a
+// terminal (not with --quiet).
+//
 // Run "dracoon demo" to see the SDK at work against an emulator started
 // in the same process: no configuration and no network needed.
 package main

@@ -21,24 +21,37 @@ func runArgsEnv(env []string, args ...string) result {
 }
 
 func TestDemo(t *testing.T) {
-	r := runArgs("demo")
-	if r.code != 0 {
-		t.Fatalf("exit code %d; stderr:\n%s", r.code, r.stderr)
-	}
-	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`Emulator running at http://127\.0\.0\.1:\d+`),
-		regexp.MustCompile(`(?m)^  user name admin$`),
-		regexp.MustCompile(`(?m)^  roles .*ROOM_MANAGER`),
-		regexp.MustCompile(`(?m)^  S3 storage\s+true`),
-		regexp.MustCompile(`(?m)^  \d+\s+Demo\s+encrypted=false$`),
-		regexp.MustCompile(`\(1 rooms\)`),
-	} {
-		if !want.MatchString(r.stdout) {
-			t.Errorf("output lacks %s:\n%s", want, r.stdout)
+	for _, tc := range []struct {
+		flag      string
+		encrypted string
+	}{{"--crypto=true", "true"}, {"--crypto=false", "false"}} {
+		r := runArgs("demo", tc.flag)
+		if r.code != 0 {
+			t.Fatalf("demo %s: exit code %d; stderr:\n%s", tc.flag, r.code, r.stderr)
 		}
-	}
-	if r.stderr != "" {
-		t.Errorf("unexpected stderr:\n%s", r.stderr)
+		for _, want := range []*regexp.Regexp{
+			regexp.MustCompile(`Emulator running at http://127\.0\.0\.1:\d+`),
+			regexp.MustCompile(`(?m)^1\. Logged in as admin`),
+			regexp.MustCompile(`(?m)^  roles .*ROOM_MANAGER`),
+			regexp.MustCompile(`(?ms)^2\. Created .*room /Demo`),
+			regexp.MustCompile(`(?m)^3\. Uploaded demo\.bin, 4\.0 MiB`),
+			regexp.MustCompile(`(?m)^     demo\.bin\s+4\.0 MiB  encrypted=` + tc.encrypted + `$`),
+			regexp.MustCompile(`password-protected download share \(encrypted=` + tc.encrypted + `\): http://\S+/public/download-shares/<access key, not shown>`),
+			regexp.MustCompile(`(?m)^5\. Downloaded demo\.bin \(4\.0 MiB\) through the public share`),
+			regexp.MustCompile(`(?m)^6\. SHA-256 of the download [0-9a-f]{64}\n   matches the upload`),
+		} {
+			if !want.MatchString(r.stdout) {
+				t.Errorf("demo %s: output lacks %s:\n%s", tc.flag, want, r.stdout)
+			}
+		}
+		// The same hash is printed for the upload and the download.
+		sums := regexp.MustCompile(`SHA-256 (?:of the download )?([0-9a-f]{64})`).FindAllStringSubmatch(r.stdout, -1)
+		if len(sums) != 2 || sums[0][1] != sums[1][1] {
+			t.Errorf("demo %s: hashes %v", tc.flag, sums)
+		}
+		if r.stderr != "" {
+			t.Errorf("demo %s: unexpected stderr:\n%s", tc.flag, r.stderr)
+		}
 	}
 }
 
