@@ -48,8 +48,8 @@
 // a redirect gives a *RequestError matching ErrRedirect.
 //
 // Secrets — passwords, client secrets, access and refresh tokens, share
-// access keys, download tokens and presigned URLs — never
-// appear in log records or error strings.
+// access keys, download tokens and presigned URLs — never appear in log
+// records or error strings.
 //
 // The package imports only the standard library and golang.org/x modules.
 // Client-side encryption lives in the sub-package crypto.

@@ -79,3 +79,37 @@ func ExampleSharesService_CreateUploadShare() {
 	}
 	fmt.Println(client.BaseURL() + "/public/upload-shares/" + share.AccessKey)
 }
+
+// A stranger fetches a shared file with the link's access key and the
+// share password, without logging in. An encrypted share is decrypted on
+// the stranger's machine; the file appears only once it is complete and
+// verified. This example only compiles, as it needs a real share.
+func ExamplePublicService_DownloadShareFile() {
+	ctx := context.Background()
+	client, err := dracoon.New("https://dracoon.example.com")
+	if err != nil {
+		log.Fatal(err)
+	}
+	path, err := client.Public.DownloadShareFile(ctx, os.Getenv("SHARE_ACCESS_KEY"), os.Getenv("SHARE_PASSWORD"), os.TempDir(), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("saved as", path)
+}
+
+// A stranger answers a file request: the upload goes through the share,
+// without logging in, and is encrypted for the room's members when the
+// room is encrypted. This example only compiles, as it needs a real share.
+func ExamplePublicService_UploadFileToShare() {
+	ctx := context.Background()
+	client, err := dracoon.New("https://dracoon.example.com")
+	if err != nil {
+		log.Fatal(err)
+	}
+	file, err := client.Public.UploadFileToShare(ctx, os.Getenv("SHARE_ACCESS_KEY"), os.Getenv("SHARE_PASSWORD"), "invoice.pdf",
+		&dracoon.ShareUploadOptions{Progress: func(done, total int64) { fmt.Fprintf(os.Stderr, "\r%d of %d bytes", done, total) }})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("\nuploaded", file.Name)
+}

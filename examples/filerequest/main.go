@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/dracoon-go/dracoon"
 	"github.com/dracoon-go/dracoon/examples/internal/exampleenv"
@@ -63,8 +62,7 @@ func run(ctx context.Context, getenv func(string) string, args []string, w io.Wr
 	if err != nil {
 		return err
 	}
-	base := strings.TrimSuffix(getenv("DRACOON_URL"), "/")
-	fmt.Fprintf(w, "file request at %s/public/upload-shares/%s\n", base, share.AccessKey)
+	fmt.Fprintf(w, "file request at %s/public/upload-shares/%s\n", client.BaseURL(), share.AccessKey)
 
 	// The stranger: no login, only the link and the password.
 	stranger, err := dracoon.New(getenv("DRACOON_URL"))

@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/dracoon-go/dracoon"
 	"github.com/dracoon-go/dracoon/examples/internal/exampleenv"
@@ -76,8 +75,7 @@ func run(ctx context.Context, getenv func(string) string, args []string, w io.Wr
 		return err
 	}
 	// The link to hand out; the access key in it is the share's secret.
-	base := strings.TrimSuffix(getenv("DRACOON_URL"), "/")
-	fmt.Fprintf(w, "shared as %s/public/download-shares/%s\n", base, share.AccessKey)
+	fmt.Fprintf(w, "shared as %s/public/download-shares/%s\n", client.BaseURL(), share.AccessKey)
 
 	// A stranger's client: it never logs in.
 	stranger, err := dracoon.New(getenv("DRACOON_URL"))
