@@ -170,16 +170,7 @@ func (s *PublicService) FetchShareDownload(ctx context.Context, downloadURL, ran
 // length, type and whether ranges are accepted. It does not count as a
 // download.
 func (s *PublicService) HeadShareDownload(ctx context.Context, downloadURL string) (http.Header, error) {
-	resp, err := s.shareDownloadRequest(ctx, http.MethodHead, downloadURL, "")
-	if err != nil {
-		return nil, err
-	}
-	resp.Body.Close()
-	h := resp.Header.Clone()
-	if resp.ContentLength >= 0 && h.Get("Content-Length") == "" {
-		h.Set("Content-Length", itoa(resp.ContentLength))
-	}
-	return h, nil
+	return s.client.headTransferURL(ctx, downloadURL)
 }
 
 // shareDownloadRequest sends method to a public download URL without the

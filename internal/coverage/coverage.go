@@ -29,6 +29,7 @@ import (
 	"go/doc"
 	"go/parser"
 	"go/token"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -258,8 +259,9 @@ func Shape(pattern string) string {
 }
 
 // Match pairs routes ("METHOD /pattern", as emulator.Routes lists them)
-// with operations of the same method and shape. It returns the keys of
-// the operations served and the routes that serve none of ops.
+// with operations of the same method and shape; a GET route also serves
+// the HEAD operation of its path. It returns the keys of the operations
+// served and the routes that serve none of ops.
 func Match(ops []Operation, routes []string) (served map[string]bool, unmatched []string) {
 	byShape := map[string]string{} // "METHOD shape" → operation key
 	for _, o := range ops {
@@ -268,9 +270,17 @@ func Match(ops []Operation, routes []string) (served map[string]bool, unmatched 
 	served = map[string]bool{}
 	for _, r := range routes {
 		method, pattern, _ := strings.Cut(r, " ")
-		if key, ok := byShape[method+" "+Shape(pattern)]; ok {
+		key, ok := byShape[method+" "+Shape(pattern)]
+		if ok {
 			served[key] = true
-		} else {
+		}
+		// The emulator answers HEAD with a path's GET handler, so a GET
+		// route also serves the HEAD operation of its path.
+		head, hasHead := byShape[http.MethodHead+" "+Shape(pattern)]
+		if method == http.MethodGet && hasHead {
+			served[head] = true
+		}
+		if !ok {
 			unmatched = append(unmatched, r)
 		}
 	}

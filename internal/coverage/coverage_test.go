@@ -122,6 +122,8 @@ func TestMatch(t *testing.T) {
 		{Method: "GET", Path: "/api/v4/nodes/{node_id}"},
 		{Method: "POST", Path: "/api/v4/nodes/{node_id}"},
 		{Method: "GET", Path: "/api/v4/nodes/rooms"},
+		{Method: "HEAD", Path: "/api/v4/nodes/rooms"},
+		{Method: "HEAD", Path: "/api/v4/downloads/{token}"},
 		{Method: "POST", Path: "/oauth/token"},
 	}
 	routes := []string{
@@ -132,7 +134,9 @@ func TestMatch(t *testing.T) {
 		"POST /oauth/token",
 	}
 	served, unmatched := Match(ops, routes)
-	wantServed := map[string]bool{"GET /api/v4/nodes/{node_id}": true, "GET /api/v4/nodes/rooms": true, "POST /oauth/token": true}
+	// HEAD counts as served where GET is (the emulator answers HEAD with
+	// the GET handler), and only there.
+	wantServed := map[string]bool{"GET /api/v4/nodes/{node_id}": true, "GET /api/v4/nodes/rooms": true, "HEAD /api/v4/nodes/rooms": true, "POST /oauth/token": true}
 	if !reflect.DeepEqual(served, wantServed) {
 		t.Errorf("served = %+v, want %+v", served, wantServed)
 	}
