@@ -137,3 +137,48 @@ func (s *SharesService) mailShare(ctx context.Context, path string, id int64, m 
 func (s *SharesService) updateShares(ctx context.Context, path string, req any) error {
 	return s.client.do(ctx, &apiCall{method: http.MethodPut, path: path, jsonBody: req}, nil)
 }
+
+// listShares fetches one page of the shares below path.
+func listShares[L any](ctx context.Context, s *SharesService, path string, opts *ListOptions) (*L, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	return doJSON[L](ctx, s.client, &apiCall{method: http.MethodGet, path: path, query: opts.values(nil)})
+}
+
+// shareUpdate is an update request of one share: validated, and maybe
+// setting a new password that must stay out of logs and errors.
+type shareUpdate[R any] interface {
+	*R
+	validator
+	newPassword() *string
+}
+
+// updateShare changes share id below path and returns the changed share.
+func updateShare[T any, R any, P shareUpdate[R]](ctx context.Context, s *SharesService, path string, id int64, req P) (*T, error) {
+	if err := checkID("share_id", id); err != nil {
+		return nil, err
+	}
+	var secrets []string
+	if req != nil && req.newPassword() != nil {
+		secrets = []string{*req.newPassword()}
+	}
+	return sendChecked[T](ctx, s.client, http.MethodPut, idPath(path, id, ""), req, secrets...)
+}
+
+// deleteShare deletes share id below path.
+func (s *SharesService) deleteShare(ctx context.Context, path string, id int64) error {
+	if err := checkID("share_id", id); err != nil {
+		return err
+	}
+	return deleteAt(ctx, s.client, idPath(path, id, ""))
+}
+
+// checkNewSharePassword refuses an empty new password and a new password
+// together with resetPassword.
+func checkNewSharePassword(password *string, reset bool) error {
+	if password != nil && *password == "" {
+		return invalid("password", "must not be empty (use resetPassword to remove it)")
+	}
+	return checkNotBoth("password", password != nil, reset, "resetPassword")
+}

@@ -230,10 +230,7 @@ func (c *Client) newestKeyPairVersion() crypto.KeyPairVersion {
 // see; filter fields include name, createdAt, createdBy, accessKey,
 // nodeId, updatedBy and userId (GET /api/v4/shares/downloads).
 func (s *SharesService) ListDownloadShares(ctx context.Context, opts *ListOptions) (*DownloadShareList, error) {
-	if err := opts.check(); err != nil {
-		return nil, err
-	}
-	return doJSON[DownloadShareList](ctx, s.client, &apiCall{method: http.MethodGet, path: downloadSharesPath, query: opts.values(nil)})
+	return listShares[DownloadShareList](ctx, s, downloadSharesPath, opts)
 }
 
 // AllDownloadShares iterates over every download share, fetching pages as
@@ -298,16 +295,14 @@ func (r UpdateDownloadShareRequest) String() string {
 // GoString is String, also under %#v.
 func (r UpdateDownloadShareRequest) GoString() string { return r.String() }
 
+// newPassword is the password the update sets, if any.
+func (r *UpdateDownloadShareRequest) newPassword() *string { return r.Password }
+
 // Validate refuses a value together with its reset flag, a limit below 1,
 // an expiry in the past, an empty new password and overlong notes.
 func (r *UpdateDownloadShareRequest) Validate() error {
-	var emptyPassword error
-	if r.Password != nil && *r.Password == "" {
-		emptyPassword = invalid("password", "must not be empty (use resetPassword to remove it)")
-	}
 	return firstError(
-		emptyPassword,
-		checkNotBoth("password", r.Password != nil, r.ResetPassword, "resetPassword"),
+		checkNewSharePassword(r.Password, r.ResetPassword),
 		checkNotBoth("maxDownloads", r.MaxDownloads != nil, r.ResetMaxDownloads, "resetMaxDownloads"),
 		checkOptionalPositive("maxDownloads", r.MaxDownloads),
 		checkExpiration("expiration", r.Expiration),
@@ -320,14 +315,7 @@ func (r *UpdateDownloadShareRequest) Validate() error {
 // UpdateDownloadShare changes one download share
 // (PUT /api/v4/shares/downloads/{share_id}).
 func (s *SharesService) UpdateDownloadShare(ctx context.Context, id int64, req *UpdateDownloadShareRequest) (*DownloadShare, error) {
-	if err := checkID("share_id", id); err != nil {
-		return nil, err
-	}
-	var secrets []string
-	if req != nil && req.Password != nil {
-		secrets = []string{*req.Password}
-	}
-	return sendChecked[DownloadShare](ctx, s.client, http.MethodPut, idPath(downloadSharesPath, id, ""), req, secrets...)
+	return updateShare[DownloadShare](ctx, s, downloadSharesPath, id, req)
 }
 
 // UpdateDownloadSharesRequest changes several download shares at once;
@@ -365,10 +353,7 @@ func (s *SharesService) UpdateDownloadShares(ctx context.Context, req *UpdateDow
 // DeleteDownloadShare deletes one download share; its link stops working
 // (DELETE /api/v4/shares/downloads/{share_id}).
 func (s *SharesService) DeleteDownloadShare(ctx context.Context, id int64) error {
-	if err := checkID("share_id", id); err != nil {
-		return err
-	}
-	return deleteAt(ctx, s.client, idPath(downloadSharesPath, id, ""))
+	return s.deleteShare(ctx, downloadSharesPath, id)
 }
 
 // DeleteDownloadShares deletes several download shares

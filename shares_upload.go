@@ -124,10 +124,7 @@ func (s *SharesService) CreateUploadShare(ctx context.Context, req *CreateUpload
 // see; filter fields include name, createdAt, createdBy, accessKey,
 // targetId, updatedBy and userId (GET /api/v4/shares/uploads).
 func (s *SharesService) ListUploadShares(ctx context.Context, opts *ListOptions) (*UploadShareList, error) {
-	if err := opts.check(); err != nil {
-		return nil, err
-	}
-	return doJSON[UploadShareList](ctx, s.client, &apiCall{method: http.MethodGet, path: uploadSharesPath, query: opts.values(nil)})
+	return listShares[UploadShareList](ctx, s, uploadSharesPath, opts)
 }
 
 // AllUploadShares iterates over every upload share, fetching pages as the
@@ -184,16 +181,14 @@ func (r UpdateUploadShareRequest) String() string {
 // GoString is String, also under %#v.
 func (r UpdateUploadShareRequest) GoString() string { return r.String() }
 
+// newPassword is the password the update sets, if any.
+func (r *UpdateUploadShareRequest) newPassword() *string { return r.Password }
+
 // Validate refuses a value together with its reset flag, limits below 1,
 // an empty new password, an expiry in the past and overlong notes.
 func (r *UpdateUploadShareRequest) Validate() error {
-	var emptyPassword error
-	if r.Password != nil && *r.Password == "" {
-		emptyPassword = invalid("password", "must not be empty (use resetPassword to remove it)")
-	}
 	return firstError(
-		emptyPassword,
-		checkNotBoth("password", r.Password != nil, r.ResetPassword, "resetPassword"),
+		checkNewSharePassword(r.Password, r.ResetPassword),
 		checkUploadLimits(r.FilesExpiryPeriod, r.ResetFilesExpiryPeriod, r.MaxSlots, r.ResetMaxSlots, r.MaxSize, r.ResetMaxSize),
 		checkExpiration("expiration", r.Expiration),
 		checkOptionalShareText("notes", r.Notes),
@@ -218,14 +213,7 @@ func checkUploadLimits(period *int, resetPeriod bool, slots *int, resetSlots boo
 // UpdateUploadShare changes one upload share
 // (PUT /api/v4/shares/uploads/{share_id}).
 func (s *SharesService) UpdateUploadShare(ctx context.Context, id int64, req *UpdateUploadShareRequest) (*UploadShare, error) {
-	if err := checkID("share_id", id); err != nil {
-		return nil, err
-	}
-	var secrets []string
-	if req != nil && req.Password != nil {
-		secrets = []string{*req.Password}
-	}
-	return sendChecked[UploadShare](ctx, s.client, http.MethodPut, idPath(uploadSharesPath, id, ""), req, secrets...)
+	return updateShare[UploadShare](ctx, s, uploadSharesPath, id, req)
 }
 
 // UpdateUploadSharesRequest changes several upload shares at once; nil
@@ -267,10 +255,7 @@ func (s *SharesService) UpdateUploadShares(ctx context.Context, req *UpdateUploa
 // DeleteUploadShare deletes one upload share; its link stops working, the
 // uploaded files stay (DELETE /api/v4/shares/uploads/{share_id}).
 func (s *SharesService) DeleteUploadShare(ctx context.Context, id int64) error {
-	if err := checkID("share_id", id); err != nil {
-		return err
-	}
-	return deleteAt(ctx, s.client, idPath(uploadSharesPath, id, ""))
+	return s.deleteShare(ctx, uploadSharesPath, id)
 }
 
 // DeleteUploadShares deletes several upload shares
