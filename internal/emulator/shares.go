@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -99,25 +100,25 @@ func (st *state) newAccessKey() string {
 // shareRoutes registers the authenticated share endpoints.
 func (e *Emulator) shareRoutes(r chi.Router) {
 	j := func(h http.HandlerFunc) http.HandlerFunc { return produces(mediaJSON, h) }
-	r.Get("/shares/downloads", j(e.handleListDownloadShares))
+	r.Get("/shares/downloads", j(downloadShares.handleList(e, downloadShareListSpec)))
 	r.Post("/shares/downloads", j(e.handleCreateDownloadShare))
 	r.Put("/shares/downloads", j(e.handleUpdateDownloadShares))
-	r.Delete("/shares/downloads", j(e.handleDeleteDownloadShares))
-	r.Get("/shares/downloads/{share_id}", j(e.handleGetDownloadShare))
-	r.Put("/shares/downloads/{share_id}", j(e.handleUpdateDownloadShare))
-	r.Delete("/shares/downloads/{share_id}", j(e.handleDeleteDownloadShare))
-	r.Post("/shares/downloads/{share_id}/email", j(e.handleMailDownloadShare))
-	r.Get("/shares/downloads/{share_id}/qr", j(e.handleDownloadShareQR))
+	r.Delete("/shares/downloads", j(downloadShares.handleDeleteAll(e)))
+	r.Get("/shares/downloads/{share_id}", j(downloadShares.handleGet(e)))
+	r.Put("/shares/downloads/{share_id}", j(handleUpdateShare(e, downloadShares, (*Emulator).updateDownloadShare)))
+	r.Delete("/shares/downloads/{share_id}", j(downloadShares.handleDelete(e)))
+	r.Post("/shares/downloads/{share_id}/email", j(downloadShares.handleMail(e)))
+	r.Get("/shares/downloads/{share_id}/qr", j(downloadShares.handleQR(e)))
 
-	r.Get("/shares/uploads", j(e.handleListUploadShares))
+	r.Get("/shares/uploads", j(uploadShares.handleList(e, uploadShareListSpec)))
 	r.Post("/shares/uploads", j(e.handleCreateUploadShare))
 	r.Put("/shares/uploads", j(e.handleUpdateUploadShares))
-	r.Delete("/shares/uploads", j(e.handleDeleteUploadShares))
-	r.Get("/shares/uploads/{share_id}", j(e.handleGetUploadShare))
-	r.Put("/shares/uploads/{share_id}", j(e.handleUpdateUploadShare))
-	r.Delete("/shares/uploads/{share_id}", j(e.handleDeleteUploadShare))
-	r.Post("/shares/uploads/{share_id}/email", j(e.handleMailUploadShare))
-	r.Get("/shares/uploads/{share_id}/qr", j(e.handleUploadShareQR))
+	r.Delete("/shares/uploads", j(uploadShares.handleDeleteAll(e)))
+	r.Get("/shares/uploads/{share_id}", j(uploadShares.handleGet(e)))
+	r.Put("/shares/uploads/{share_id}", j(handleUpdateShare(e, uploadShares, (*Emulator).updateUploadShare)))
+	r.Delete("/shares/uploads/{share_id}", j(uploadShares.handleDelete(e)))
+	r.Post("/shares/uploads/{share_id}/email", j(uploadShares.handleMail(e)))
+	r.Get("/shares/uploads/{share_id}/qr", j(uploadShares.handleQR(e)))
 }
 
 // shareText bounds an optional notes field: 255 characters of text that
@@ -445,5 +446,262 @@ func shareListSorts[T any](get func(T) (*state, *shareCommon)) map[string]func(a
 			_, y := get(b)
 			return compareFold(userSortName(st, x.createdBy), userSortName(st, y.createdBy))
 		},
+	}
+}
+
+// shareKind tells the endpoints both kinds of share have how one kind
+// (S, answered as J) is stored, found, shown and recorded.
+type shareKind[S, J any] struct {
+	shares   func(st *state) map[int64]*S
+	common   func(s *S) *shareCommon
+	nodeID   func(s *S) int64 // the shared node (download) or target (upload)
+	json     func(st *state, s *S) J
+	notFound *apiError
+	allowed  func(perms) bool // the permission that manages this kind
+	deleted  int              // the event of a deletion
+	// publicPath is the path of the public share page, before the access
+	// key; setDataURL puts the QR image into the answer.
+	publicPath string
+	setDataURL func(j *J, dataURL string)
+}
+
+// shareView is a share seen by the list engine.
+type shareView[S any] struct {
+	s  *S
+	st *state
+}
+
+// shareListJSON is one page of shares.
+type shareListJSON[J any] struct {
+	Range rangeJSON `json:"range"`
+	Items []J       `json:"items"`
+}
+
+// managed finds share id for uid: shares on nodes uid cannot see are not
+// found, shares uid may not manage 403.
+func (k shareKind[S, J]) managed(st *state, id, uid int64) (*S, *apiError) {
+	st.dropOrphanShares()
+	s := k.shares(st)[id]
+	if s == nil {
+		return nil, k.notFound
+	}
+	if _, err := st.shareableNode(k.nodeID(s), uid, k.notFound, k.allowed); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// managedAll resolves the ids of a bulk request: every share must exist
+// for uid (404) and be manageable (403), else nothing changes.
+func (k shareKind[S, J]) managedAll(st *state, ids []int64, uid int64) ([]*S, *apiError) {
+	out := make([]*S, 0, len(ids))
+	for _, id := range ids {
+		s, err := k.managed(st, id, uid)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// with runs f on the share named by the URL for the caller, under the
+// lock; errors of the lookup are written for it.
+func (k shareKind[S, J]) with(e *Emulator, w http.ResponseWriter, r *http.Request, f func(s *S, uid int64)) {
+	id, err := urlID(r, "share_id")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	uid := callerID(r)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, err := k.managed(e.st, id, uid)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	f(s, uid)
+}
+
+// withAll checks the ids of a bulk request and then check (an error of
+// the request found before), resolves the ids for the caller under the
+// lock and runs f on the shares; errors are written for it.
+func (k shareKind[S, J]) withAll(e *Emulator, w http.ResponseWriter, r *http.Request, ids []int64, check *apiError, f func(shares []*S, uid int64)) {
+	if err := checkIDs(ids); err != nil {
+		writeError(w, err)
+		return
+	}
+	if check != nil {
+		writeError(w, check)
+		return
+	}
+	uid := callerID(r)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	shares, err := k.managedAll(e.st, ids, uid)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	f(shares, uid)
+}
+
+// remove deletes s and records it. Callers hold e.mu.
+func (k shareKind[S, J]) remove(e *Emulator, r *http.Request, s *S) {
+	c := k.common(s)
+	e.emit(r, k.deleted, k.nodeID(s), c.name)
+	delete(k.shares(e.st), c.id)
+}
+
+// handleGet answers one share.
+func (k shareKind[S, J]) handleGet(e *Emulator) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		k.with(e, w, r, func(s *S, _ int64) {
+			writeJSON(w, http.StatusOK, k.json(e.st, s))
+		})
+	}
+}
+
+// handleQR answers the share with dataUrl, a PNG data URL of the share
+// link (unverified_shares.go says what the image holds).
+func (k shareKind[S, J]) handleQR(e *Emulator) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		base := e.baseURL(r)
+		k.with(e, w, r, func(s *S, _ int64) {
+			j := k.json(e.st, s)
+			k.setDataURL(&j, shareQRDataURL(base+k.publicPath+k.common(s).accessKey))
+			writeJSON(w, http.StatusOK, j)
+		})
+	}
+}
+
+// handleUpdateShare decodes an update request of kind k and applies it
+// with update, which validates it fully first.
+func handleUpdateShare[S, J, R any](e *Emulator, k shareKind[S, J], update func(e *Emulator, s *S, uid int64, req *R) *apiError) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req R
+		if err := decodeJSON(r, &req, true); err != nil {
+			writeError(w, err)
+			return
+		}
+		k.with(e, w, r, func(s *S, uid int64) {
+			if err := update(e, s, uid, &req); err != nil {
+				writeError(w, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, k.json(e.st, s))
+		})
+	}
+}
+
+// handleDelete deletes one share.
+func (k shareKind[S, J]) handleDelete(e *Emulator) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		k.with(e, w, r, func(s *S, _ int64) {
+			k.remove(e, r, s)
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
+}
+
+// handleMail "sends" the share link: it records the recipients.
+func (k shareKind[S, J]) handleMail(e *Emulator) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req shareMailRequest
+		if err := decodeJSON(r, &req, false); err != nil {
+			writeError(w, err)
+			return
+		}
+		k.with(e, w, r, func(s *S, _ int64) {
+			if err := req.check(); err != nil {
+				writeError(w, err)
+				return
+			}
+			c := k.common(s)
+			c.mails = append(c.mails, slices.Clone(req.Recipients))
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
+}
+
+// handleDeleteAll deletes several shares (all or nothing).
+func (k shareKind[S, J]) handleDeleteAll(e *Emulator) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req shareIDsRequest
+		if err := decodeJSON(r, &req, false); err != nil {
+			writeError(w, err)
+			return
+		}
+		k.withAll(e, w, r, req.ShareIDs, nil, func(shares []*S, _ int64) {
+			for _, s := range shares {
+				k.remove(e, r, s)
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
+}
+
+// shareBulkUpdate is what a bulk update of either kind sets on every
+// share besides what apply sets.
+type shareBulkUpdate struct {
+	expiration                       *expirationJSON
+	showCreatorName, showCreatorUser *bool
+}
+
+// updateAll applies a bulk update to the shares ids (all or nothing):
+// check is an error of the request found before, apply sets what only
+// this kind has.
+func (k shareKind[S, J]) updateAll(e *Emulator, w http.ResponseWriter, r *http.Request, ids []int64, check *apiError, u shareBulkUpdate, apply func(s *S)) {
+	k.withAll(e, w, r, ids, check, func(shares []*S, uid int64) {
+		var expireAt time.Time
+		if u.expiration != nil {
+			var err *apiError
+			if expireAt, err = e.checkExpiration(u.expiration); err != nil {
+				writeError(w, err)
+				return
+			}
+		}
+		now := e.clock.now()
+		for _, s := range shares {
+			c := k.common(s)
+			c.apply(nil, nil, nil, u.showCreatorName, u.showCreatorUser, nil)
+			apply(s)
+			if u.expiration != nil {
+				c.expireAt = expireAt
+			}
+			c.updatedAt, c.updatedBy = now, uid
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// handleList answers one page of the shares of kind k the caller sees.
+func (k shareKind[S, J]) handleList(e *Emulator, spec *listSpec[shareView[S]]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lq, err := parseListQuery(r, spec)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		uid := callerID(r)
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		st := e.st
+		st.dropOrphanShares()
+		var views []shareView[S]
+		for _, s := range k.shares(st) {
+			if st.shareListed(k.nodeID(s), k.common(s).createdBy, uid, k.allowed) {
+				views = append(views, shareView[S]{s: s, st: st})
+			}
+		}
+		page, rng := spec.apply(views, lq)
+		out := shareListJSON[J]{Range: rng, Items: make([]J, 0, len(page))}
+		for _, v := range page {
+			out.Items = append(out.Items, k.json(st, v.s))
+		}
+		writeJSON(w, http.StatusOK, out)
 	}
 }

@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"slices"
-	"time"
 )
 
 // Download shares: GET|POST|PUT|DELETE /shares/downloads,
@@ -93,10 +91,7 @@ func (st *state) downloadShareJSON(s *downloadShare) downloadShareJSON {
 }
 
 // dlView is a download share seen by the list engine.
-type dlView struct {
-	s  *downloadShare
-	st *state
-}
+type dlView = shareView[downloadShare]
 
 func dlCommon(v dlView) (*state, *shareCommon) { return v.st, &v.s.shareCommon }
 
@@ -115,11 +110,6 @@ var downloadShareListSpec = func() *listSpec[dlView] {
 	}
 	return spec
 }()
-
-type downloadShareListJSON struct {
-	Range rangeJSON           `json:"range"`
-	Items []downloadShareJSON `json:"items"`
-}
 
 // createDownloadShareRequest is CreateDownloadShareRequest; pointers tell
 // absent (or null) values.
@@ -290,69 +280,18 @@ func (e *Emulator) checkNewDownloadShare(n *node, uid int64, req *createDownload
 	return nil
 }
 
-// managedDownloadShare finds share id for uid: shares on nodes uid cannot
-// see are not found, shares uid may not manage 403.
-func (st *state) managedDownloadShare(id, uid int64) (*downloadShare, *apiError) {
-	st.dropOrphanShares()
-	s := st.shares.downloads[id]
-	if s == nil {
-		return nil, errDownloadShareNotFound
-	}
-	if _, err := st.shareableNode(s.nodeID, uid, errDownloadShareNotFound, canShareDownload); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// withDownloadShare runs f on the share named by the URL for the caller,
-// under the lock; errors of the lookup are written for it.
-func (e *Emulator) withDownloadShare(w http.ResponseWriter, r *http.Request, f func(s *downloadShare, uid int64)) {
-	id, err := urlID(r, "share_id")
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.st.managedDownloadShare(id, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	f(s, uid)
-}
-
-func (e *Emulator) handleGetDownloadShare(w http.ResponseWriter, r *http.Request) {
-	e.withDownloadShare(w, r, func(s *downloadShare, _ int64) {
-		writeJSON(w, http.StatusOK, e.st.downloadShareJSON(s))
-	})
-}
-
-// handleDownloadShareQR answers the share with dataUrl, a PNG data URL
-// of the share link (unverified_shares.go says what the image holds).
-func (e *Emulator) handleDownloadShareQR(w http.ResponseWriter, r *http.Request) {
-	base := e.baseURL(r)
-	e.withDownloadShare(w, r, func(s *downloadShare, _ int64) {
-		j := e.st.downloadShareJSON(s)
-		j.DataURL = shareQRDataURL(base + "/public/download-shares/" + s.accessKey)
-		writeJSON(w, http.StatusOK, j)
-	})
-}
-
-func (e *Emulator) handleUpdateDownloadShare(w http.ResponseWriter, r *http.Request) {
-	var req updateDownloadShareRequest
-	if err := decodeJSON(r, &req, true); err != nil {
-		writeError(w, err)
-		return
-	}
-	e.withDownloadShare(w, r, func(s *downloadShare, uid int64) {
-		if err := e.updateDownloadShare(s, uid, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, e.st.downloadShareJSON(s))
-	})
+// downloadShares is the download share kind of the endpoints both kinds
+// have (shares.go).
+var downloadShares = shareKind[downloadShare, downloadShareJSON]{
+	shares:     func(st *state) map[int64]*downloadShare { return st.shares.downloads },
+	common:     func(s *downloadShare) *shareCommon { return &s.shareCommon },
+	nodeID:     func(s *downloadShare) int64 { return s.nodeID },
+	json:       (*state).downloadShareJSON,
+	notFound:   errDownloadShareNotFound,
+	allowed:    canShareDownload,
+	deleted:    opDownloadShareDeleted,
+	publicPath: "/public/download-shares/",
+	setDataURL: func(j *downloadShareJSON, u string) { j.DataURL = u },
 }
 
 // updateDownloadShare validates req fully, then applies it to s.
@@ -401,145 +340,21 @@ func (e *Emulator) updateDownloadShare(s *downloadShare, uid int64, req *updateD
 	return nil
 }
 
-func (e *Emulator) handleDeleteDownloadShare(w http.ResponseWriter, r *http.Request) {
-	e.withDownloadShare(w, r, func(s *downloadShare, _ int64) {
-		e.deleteDownloadShare(r, s)
-		w.WriteHeader(http.StatusNoContent)
-	})
-}
-
-// deleteDownloadShare deletes s and records it. Callers hold e.mu.
-func (e *Emulator) deleteDownloadShare(r *http.Request, s *downloadShare) {
-	e.emit(r, opDownloadShareDeleted, s.nodeID, s.name)
-	delete(e.st.shares.downloads, s.id)
-}
-
-func (e *Emulator) handleMailDownloadShare(w http.ResponseWriter, r *http.Request) {
-	var req shareMailRequest
-	if err := decodeJSON(r, &req, false); err != nil {
-		writeError(w, err)
-		return
-	}
-	e.withDownloadShare(w, r, func(s *downloadShare, _ int64) {
-		if err := req.check(); err != nil {
-			writeError(w, err)
-			return
-		}
-		s.mails = append(s.mails, slices.Clone(req.Recipients))
-		w.WriteHeader(http.StatusNoContent)
-	})
-}
-
-// managedDownloadShares resolves the ids of a bulk request: every share
-// must exist for uid (404 -60000) and be manageable (403), else nothing
-// changes.
-func (st *state) managedDownloadShares(ids []int64, uid int64) ([]*downloadShare, *apiError) {
-	out := make([]*downloadShare, 0, len(ids))
-	for _, id := range ids {
-		s, err := st.managedDownloadShare(id, uid)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out, nil
-}
-
-func (e *Emulator) handleDeleteDownloadShares(w http.ResponseWriter, r *http.Request) {
-	var req shareIDsRequest
-	if err := decodeJSON(r, &req, false); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := checkIDs(req.ShareIDs); err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	shares, err := e.st.managedDownloadShares(req.ShareIDs, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	for _, s := range shares {
-		e.deleteDownloadShare(r, s)
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 func (e *Emulator) handleUpdateDownloadShares(w http.ResponseWriter, r *http.Request) {
 	var req updateDownloadSharesBulkRequest
 	if err := decodeJSON(r, &req, false); err != nil {
 		writeError(w, err)
 		return
 	}
-	if err := checkIDs(req.ObjectIDs); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := optionalPositive(req.MaxDownloads); err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	shares, err := e.st.managedDownloadShares(req.ObjectIDs, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	var expireAt time.Time
-	if req.Expiration != nil {
-		if expireAt, err = e.checkExpiration(req.Expiration); err != nil {
-			writeError(w, err)
-			return
-		}
-	}
-	now := e.clock.now()
-	for _, s := range shares {
-		s.apply(nil, nil, nil, req.ShowCreatorName, req.ShowCreatorUsername, nil)
-		if req.Expiration != nil {
-			s.expireAt = expireAt
-		}
+	u := shareBulkUpdate{expiration: req.Expiration, showCreatorName: req.ShowCreatorName, showCreatorUser: req.ShowCreatorUsername}
+	downloadShares.updateAll(e, w, r, req.ObjectIDs, optionalPositive(req.MaxDownloads), u, func(s *downloadShare) {
 		switch {
 		case req.ResetMaxDownloads != nil && *req.ResetMaxDownloads:
 			s.maxDownloads = 0
 		case req.MaxDownloads != nil:
 			s.maxDownloads = *req.MaxDownloads
 		}
-		s.updatedAt, s.updatedBy = now, uid
-	}
-	w.WriteHeader(http.StatusOK)
-}
-
-func (e *Emulator) handleListDownloadShares(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseListQuery(r, downloadShareListSpec)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	st := e.st
-	st.dropOrphanShares()
-	var views []dlView
-	for _, s := range st.shares.downloads {
-		if st.shareListed(s.nodeID, s.createdBy, uid, canShareDownload) {
-			views = append(views, dlView{s: s, st: st})
-		}
-	}
-	page, rng := downloadShareListSpec.apply(views, lq)
-	out := downloadShareListJSON{Range: rng, Items: make([]downloadShareJSON, 0, len(page))}
-	for _, v := range page {
-		out.Items = append(out.Items, st.downloadShareJSON(v.s))
-	}
-	writeJSON(w, http.StatusOK, out)
+	})
 }
 
 // shareListed says whether a share of node id created by creator appears

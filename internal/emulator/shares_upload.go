@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"slices"
-	"time"
 )
 
 // Upload shares (file requests): GET|POST|PUT|DELETE /shares/uploads,
@@ -105,10 +103,7 @@ func (st *state) uploadShareJSON(s *uploadShare) uploadShareJSON {
 }
 
 // ulView is an upload share seen by the list engine.
-type ulView struct {
-	s  *uploadShare
-	st *state
-}
+type ulView = shareView[uploadShare]
 
 func ulCommon(v ulView) (*state, *shareCommon) { return v.st, &v.s.shareCommon }
 
@@ -127,11 +122,6 @@ var uploadShareListSpec = func() *listSpec[ulView] {
 	}
 	return spec
 }()
-
-type uploadShareListJSON struct {
-	Range rangeJSON         `json:"range"`
-	Items []uploadShareJSON `json:"items"`
-}
 
 // createUploadShareRequest is CreateUploadShareRequest.
 type createUploadShareRequest struct {
@@ -303,66 +293,18 @@ func (e *Emulator) handleCreateUploadShare(w http.ResponseWriter, r *http.Reques
 	writeJSON(w, http.StatusCreated, st.uploadShareJSON(s))
 }
 
-// managedUploadShare finds share id for uid like managedDownloadShare.
-func (st *state) managedUploadShare(id, uid int64) (*uploadShare, *apiError) {
-	st.dropOrphanShares()
-	s := st.shares.uploads[id]
-	if s == nil {
-		return nil, errUploadShareNotFound
-	}
-	if _, err := st.shareableNode(s.targetID, uid, errUploadShareNotFound, canShareUpload); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// withUploadShare runs f on the share named by the URL for the caller,
-// under the lock.
-func (e *Emulator) withUploadShare(w http.ResponseWriter, r *http.Request, f func(s *uploadShare, uid int64)) {
-	id, err := urlID(r, "share_id")
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.st.managedUploadShare(id, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	f(s, uid)
-}
-
-func (e *Emulator) handleGetUploadShare(w http.ResponseWriter, r *http.Request) {
-	e.withUploadShare(w, r, func(s *uploadShare, _ int64) {
-		writeJSON(w, http.StatusOK, e.st.uploadShareJSON(s))
-	})
-}
-
-func (e *Emulator) handleUploadShareQR(w http.ResponseWriter, r *http.Request) {
-	base := e.baseURL(r)
-	e.withUploadShare(w, r, func(s *uploadShare, _ int64) {
-		j := e.st.uploadShareJSON(s)
-		j.DataURL = shareQRDataURL(base + "/public/upload-shares/" + s.accessKey)
-		writeJSON(w, http.StatusOK, j)
-	})
-}
-
-func (e *Emulator) handleUpdateUploadShare(w http.ResponseWriter, r *http.Request) {
-	var req updateUploadShareRequest
-	if err := decodeJSON(r, &req, true); err != nil {
-		writeError(w, err)
-		return
-	}
-	e.withUploadShare(w, r, func(s *uploadShare, uid int64) {
-		if err := e.updateUploadShare(s, uid, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, e.st.uploadShareJSON(s))
-	})
+// uploadShares is the upload share kind of the endpoints both kinds have
+// (shares.go).
+var uploadShares = shareKind[uploadShare, uploadShareJSON]{
+	shares:     func(st *state) map[int64]*uploadShare { return st.shares.uploads },
+	common:     func(s *uploadShare) *shareCommon { return &s.shareCommon },
+	nodeID:     func(s *uploadShare) int64 { return s.targetID },
+	json:       (*state).uploadShareJSON,
+	notFound:   errUploadShareNotFound,
+	allowed:    canShareUpload,
+	deleted:    opUploadShareDeleted,
+	publicPath: "/public/upload-shares/",
+	setDataURL: func(j *uploadShareJSON, u string) { j.DataURL = u },
 }
 
 // updateUploadShare validates req fully, then applies it to s.
@@ -408,74 +350,6 @@ func (e *Emulator) updateUploadShare(s *uploadShare, uid int64, req *updateUploa
 	return nil
 }
 
-func (e *Emulator) handleDeleteUploadShare(w http.ResponseWriter, r *http.Request) {
-	e.withUploadShare(w, r, func(s *uploadShare, _ int64) {
-		e.deleteUploadShare(r, s)
-		w.WriteHeader(http.StatusNoContent)
-	})
-}
-
-// deleteUploadShare deletes s and records it. Callers hold e.mu.
-func (e *Emulator) deleteUploadShare(r *http.Request, s *uploadShare) {
-	e.emit(r, opUploadShareDeleted, s.targetID, s.name)
-	delete(e.st.shares.uploads, s.id)
-}
-
-func (e *Emulator) handleMailUploadShare(w http.ResponseWriter, r *http.Request) {
-	var req shareMailRequest
-	if err := decodeJSON(r, &req, false); err != nil {
-		writeError(w, err)
-		return
-	}
-	e.withUploadShare(w, r, func(s *uploadShare, _ int64) {
-		if err := req.check(); err != nil {
-			writeError(w, err)
-			return
-		}
-		s.mails = append(s.mails, slices.Clone(req.Recipients))
-		w.WriteHeader(http.StatusNoContent)
-	})
-}
-
-// managedUploadShares resolves the ids of a bulk request (all or nothing).
-func (st *state) managedUploadShares(ids []int64, uid int64) ([]*uploadShare, *apiError) {
-	out := make([]*uploadShare, 0, len(ids))
-	for _, id := range ids {
-		s, err := st.managedUploadShare(id, uid)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out, nil
-}
-
-func (e *Emulator) handleDeleteUploadShares(w http.ResponseWriter, r *http.Request) {
-	var req shareIDsRequest
-	if err := decodeJSON(r, &req, false); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := checkIDs(req.ShareIDs); err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	shares, err := e.st.managedUploadShares(req.ShareIDs, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	for _, s := range shares {
-		e.deleteUploadShare(r, s)
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 func (e *Emulator) handleUpdateUploadShares(w http.ResponseWriter, r *http.Request) {
 	var req updateUploadSharesBulkRequest
 	if err := decodeJSON(r, &req, false); err != nil {
@@ -487,62 +361,6 @@ func (e *Emulator) handleUpdateUploadShares(w http.ResponseWriter, r *http.Reque
 		resetExpiry: req.ResetFilesExpiryPeriod, resetSlots: req.ResetMaxSlots, resetMaxSize: req.ResetMaxSize,
 		showUploadedFiles: req.ShowUploadedFiles,
 	}
-	if err := checkIDs(req.ObjectIDs); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := limits.check(); err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	shares, err := e.st.managedUploadShares(req.ObjectIDs, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	var expireAt time.Time
-	if req.Expiration != nil {
-		if expireAt, err = e.checkExpiration(req.Expiration); err != nil {
-			writeError(w, err)
-			return
-		}
-	}
-	now := e.clock.now()
-	for _, s := range shares {
-		s.apply(nil, nil, nil, req.ShowCreatorName, req.ShowCreatorUsername, nil)
-		limits.apply(s)
-		if req.Expiration != nil {
-			s.expireAt = expireAt
-		}
-		s.updatedAt, s.updatedBy = now, uid
-	}
-	w.WriteHeader(http.StatusOK)
-}
-
-func (e *Emulator) handleListUploadShares(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseListQuery(r, uploadShareListSpec)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	st := e.st
-	st.dropOrphanShares()
-	var views []ulView
-	for _, s := range st.shares.uploads {
-		if st.shareListed(s.targetID, s.createdBy, uid, canShareUpload) {
-			views = append(views, ulView{s: s, st: st})
-		}
-	}
-	page, rng := uploadShareListSpec.apply(views, lq)
-	out := uploadShareListJSON{Range: rng, Items: make([]uploadShareJSON, 0, len(page))}
-	for _, v := range page {
-		out.Items = append(out.Items, st.uploadShareJSON(v.s))
-	}
-	writeJSON(w, http.StatusOK, out)
+	u := shareBulkUpdate{expiration: req.Expiration, showCreatorName: req.ShowCreatorName, showCreatorUser: req.ShowCreatorUsername}
+	uploadShares.updateAll(e, w, r, req.ObjectIDs, limits.check(), u, limits.apply)
 }

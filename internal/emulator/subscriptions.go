@@ -88,7 +88,7 @@ var subscriptionKinds = []*subscriptionKind{
 	{
 		path: "download_shares", param: "share_id",
 		resolve: func(st *state, id, uid int64) (subscribed, *apiError) {
-			s, err := st.managedDownloadShare(id, uid)
+			s, err := downloadShares.managed(st, id, uid)
 			if err != nil {
 				return subscribed{}, err
 			}
@@ -102,7 +102,7 @@ var subscriptionKinds = []*subscriptionKind{
 	{
 		path: "upload_shares", param: "share_id",
 		resolve: func(st *state, id, uid int64) (subscribed, *apiError) {
-			s, err := st.managedUploadShare(id, uid)
+			s, err := uploadShares.managed(st, id, uid)
 			if err != nil {
 				return subscribed{}, err
 			}
