@@ -1,6 +1,8 @@
 package dracoon
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -167,9 +169,35 @@ type RequestError struct {
 	Err error
 }
 
-// Error names the request and the cause.
+// Error names the request and the cause. A server certificate that could
+// not be verified adds a hint naming the option that trusts it.
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("dracoon: %s %s: %v", e.Method, e.URL, e.Err)
+	msg := fmt.Sprintf("dracoon: %s %s: %v", e.Method, e.URL, e.Err)
+	if untrustedCertificate(e.Err) {
+		msg += " (" + certificateHint + ")"
+	}
+	return msg
+}
+
+// certificateHint tells what to do about a server certificate the system
+// roots do not trust. Verification stays on: there is no option to skip it.
+const certificateHint = "the server's TLS certificate could not be verified; " +
+	"to trust a private CA, pass an *http.Client whose transport's TLSClientConfig.RootCAs holds it with dracoon.WithHTTPClient"
+
+// untrustedCertificate reports whether err is a failed verification of the
+// server's certificate chain or host name.
+func untrustedCertificate(err error) bool {
+	if _, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[x509.UnknownAuthorityError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[x509.HostnameError](err); ok {
+		return true
+	}
+	_, ok := errors.AsType[x509.CertificateInvalidError](err)
+	return ok
 }
 
 // Unwrap returns the cause.
