@@ -17,6 +17,10 @@ import (
 // not fail everyone waiting for the same refresh.
 const refreshTimeout = time.Minute
 
+// maxUnauthorizedRetries bounds how often one call answered 401 refreshes
+// (or takes a token refreshed meanwhile) and tries again.
+const maxUnauthorizedRetries = 3
+
 // authState holds the tokens and the one refresh in progress.
 type authState struct {
 	mu         sync.Mutex

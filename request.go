@@ -122,7 +122,7 @@ func (c *Client) do(ctx context.Context, call *apiCall, out any) error {
 		return err
 	}
 	target := call.shown(c.endpoint(call.path))
-	refreshedAfter401 := false
+	unauthorizedRetries := 0
 	for attempt := 1; ; attempt++ {
 		var token string
 		if !call.public && !call.oauth {
@@ -152,10 +152,12 @@ func (c *Client) do(ctx context.Context, call *apiCall, out any) error {
 			}
 			return rerr
 		}
-		if resp.status == http.StatusUnauthorized && token != "" && !refreshedAfter401 && c.canRefresh() {
-			// The token may have been revoked or expired early: one
-			// refresh, then one more try.
-			refreshedAfter401 = true
+		if resp.status == http.StatusUnauthorized && token != "" && unauthorizedRetries < maxUnauthorizedRetries && c.canRefresh() {
+			// The token may have been revoked or expired early: refresh
+			// (or take the token another goroutine refreshed meanwhile),
+			// then try again. More than one round is allowed because the
+			// server may expire the new token too while this call waits.
+			unauthorizedRetries++
 			if rerr := c.refreshAfterUnauthorized(ctx, token); rerr == nil {
 				continue
 			}
