@@ -222,19 +222,7 @@ func (s *ReportsService) Create(ctx context.Context, req *CreateReportRequest) (
 	if err := validate(req); err != nil {
 		return nil, err
 	}
-	var body string
-	if err := s.client.do(ctx, &apiCall{method: http.MethodPost, path: reportsPath, jsonBody: req}, &body); err != nil {
-		return nil, err
-	}
-	if body == "" {
-		return nil, nil
-	}
-	var r Report
-	if err := json.Unmarshal([]byte(body), &r); err != nil {
-		return nil, &ResponseError{Method: http.MethodPost, URL: s.client.endpoint(reportsPath),
-			Err: err, Body: s.client.snippet([]byte(body), nil)}
-	}
-	return &r, nil
+	return doOptionalJSON[Report](ctx, s.client, &apiCall{method: http.MethodPost, path: reportsPath, jsonBody: req})
 }
 
 // Delete removes one report (DELETE /reporting/api/reports/{report_id}).

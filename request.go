@@ -314,7 +314,7 @@ func (c *Client) apiError(call *apiCall, target string, resp *rawResponse) *APIE
 		RetryAfter: parseRetryAfter(resp.header.Get("Retry-After"), time.Now()),
 	}
 	var eb errorBody
-	if isJSON(resp.header.Get("Content-Type")) && json.Unmarshal(resp.body, &eb) == nil &&
+	if isJSON(resp.header.Get("Content-Type")) && responseLimits.check(resp.body) == nil && json.Unmarshal(resp.body, &eb) == nil &&
 		(eb.Code != nil || eb.Error != "" || eb.Message != "" || eb.ErrorCode != nil) {
 		if eb.Code != nil {
 			e.Code = *eb.Code
