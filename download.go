@@ -320,7 +320,7 @@ func (c *Client) streamContent(ctx context.Context, src *content, w io.Writer, p
 		defer resp.Body.Close()
 		r = &countingReader{r: resp.Body, p: prog}
 	} else {
-		rr := c.newRangeReader(ctx, src.u, 0, src.size, prog)
+		rr := c.newRangeReader(ctx, src.u, 0, src.size, src.size, prog)
 		defer rr.Close()
 		r = rr
 	}
@@ -356,7 +356,7 @@ func (c *Client) fetchRanges(ctx context.Context, src *content, f *os.File, o *D
 	for off := int64(0); off < size && gctx.Err() == nil; off += rs {
 		end := min(off+rs, size)
 		g.Go(func() error {
-			rr := c.newRangeReader(gctx, u, off, end, prog)
+			rr := c.newRangeReader(gctx, u, off, end, size, prog)
 			defer rr.Close()
 			var w io.Writer = io.NewOffsetWriter(f, off)
 			if parts == nil {

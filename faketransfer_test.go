@@ -65,6 +65,8 @@ type transferFake struct {
 	// inflight and maxInflight count the bytes of chunks being received.
 	inflight, maxInflight int64
 	partsSeen             chan struct{}
+	// lie, if set, answers download GETs in place of the honest handler.
+	lie func(w http.ResponseWriter, r *http.Request, content []byte)
 }
 
 type fakeFile struct {
@@ -415,6 +417,13 @@ func (f *transferFake) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := ff.content
+	f.mu.Lock()
+	lie := f.lie
+	f.mu.Unlock()
+	if lie != nil {
+		lie(w, r, data)
+		return
+	}
 	start, end := int64(0), int64(len(data))-1
 	status := 200
 	if rg := r.Header.Get("Range"); rg != "" {

@@ -218,11 +218,11 @@ func (f *fsFile) open() error {
 		return err
 	}
 	if f.key == nil {
-		f.rr = c.newRangeReader(f.fs.ctx, u, f.pos, n.Size, nil)
+		f.rr = c.newRangeReader(f.fs.ctx, u, f.pos, n.Size, n.Size, nil)
 		f.r = f.rr
 		return nil
 	}
-	f.rr = c.newRangeReader(f.fs.ctx, u, 0, n.Size, nil)
+	f.rr = c.newRangeReader(f.fs.ctx, u, 0, n.Size, n.Size, nil)
 	d, err := crypto.NewDecrypter(f.rr, f.key)
 	if err != nil {
 		return err
