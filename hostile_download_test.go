@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -156,5 +158,53 @@ func TestFileKeyForAnotherUser(t *testing.T) {
 	var buf bytes.Buffer
 	if _, err := f.c.Transfers.Download(context.Background(), NodeID(node.ID), &buf, nil); !errors.Is(err, crypto.ErrFileKeyDecrypt) || buf.Len() != 0 {
 		t.Fatalf("stream with another user's file key: %v after %d bytes", err, buf.Len())
+	}
+}
+
+// TestFolderDownloadNamesThatArePaths: folder and file nodes whose names
+// are paths ("../x", "a/b", "..") fail with ErrUnsafeName, and nothing is
+// written in the destination or beside it.
+func TestFolderDownloadNamesThatArePaths(t *testing.T) {
+	for _, name := range []string{"../x", "a/b", "..", `..\x`, "/abs"} {
+		for _, which := range []string{"top folder", "subfolder", "file"} {
+			t.Run(which+"/"+name, func(t *testing.T) {
+				f := newTransferFake(t, false, false)
+				ctx := context.Background()
+				src := filepath.Join(t.TempDir(), "p")
+				writeTree(t, src, map[string][]byte{"ok.txt": []byte("x"), "s/f.txt": []byte("y")})
+				top, err := f.c.Transfers.UploadFolder(ctx, src, NodeID(1), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.mu.Lock()
+				switch which {
+				case "top folder":
+					f.folders[top.ID].Name = name
+				case "subfolder":
+					for _, n := range f.folders {
+						if n.Name == "s" {
+							n.Name = name
+						}
+					}
+				case "file":
+					for _, ff := range f.files {
+						if ff.node.Name == "f.txt" {
+							ff.node.Name = name
+						}
+					}
+				}
+				f.mu.Unlock()
+				root := t.TempDir()
+				dest := filepath.Join(root, "dest")
+				if err := os.Mkdir(dest, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.c.Transfers.DownloadFolder(ctx, NodeID(top.ID), dest, nil); !errors.Is(err, ErrUnsafeName) {
+					t.Fatalf("download: %v, want ErrUnsafeName", err)
+				}
+				onlyFile(t, dest, "")
+				onlyFile(t, root, "dest")
+			})
+		}
 	}
 }
