@@ -20,6 +20,11 @@ type Option func(*Client) error
 // the default client does (see ErrRedirect), whatever hc.CheckRedirect
 // says; hc itself is not modified. The client never sets a global timeout
 // of its own; bound calls with their context.
+//
+// TLS certificates are always verified; there is no option to skip that.
+// For a server whose certificate comes from a private CA, pass a client
+// whose transport's TLSClientConfig.RootCAs holds that CA; without it the
+// calls fail with a *RequestError that says so.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
