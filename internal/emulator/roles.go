@@ -290,57 +290,81 @@ func (e *Emulator) handleRoleUsers(w http.ResponseWriter, r *http.Request) {
 // answers the role's member list.
 func (e *Emulator) handleChangeRoleUsers(add bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		role, err := parseRoleID(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		ids, err := decodeIDs(r)
+		role, ids, err := parseRoleChange(r)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		uid := callerID(r)
-		if e.st.users[uid] == nil {
-			writeError(w, errWrongToken)
-			return
-		}
-		if !mayGrantRole(e.st.effectiveRoles(uid), role, false) {
-			writeError(w, errForbidden)
-			return
-		}
-		var users []*user
-		for _, id := range ids {
-			u := e.st.users[id]
-			if u == nil {
-				writeError(w, errUserNotFound)
-				return
+		rolesOf := func(id int64) *[]int {
+			if u := e.st.users[id]; u != nil {
+				return &u.roles
 			}
-			users = append(users, u)
+			return nil
 		}
-		saved := make([][]int, len(users))
-		for i, u := range users {
-			saved[i] = slices.Clone(u.roles)
-		}
-		change := func() {
-			for _, u := range users {
-				u.roles = withRole(u.roles, role, add)
-			}
-		}
-		undo := func() {
-			for i, u := range users {
-				u.roles = saved[i]
-			}
-		}
-		if err := e.st.guard(change, undo); err != nil {
+		if err := e.changeRole(r, role, ids, add, false, rolesOf, errUserNotFound, pick(add, opRoleUsersGranted, opRoleUsersRevoked)); err != nil {
 			writeError(w, err)
 			return
 		}
-		e.emit(r, pick(add, opRoleUsersGranted, opRoleUsersRevoked), int64(role), roleTable[role].name)
 		writeJSON(w, http.StatusOK, e.roleUsersJSON(role, listQuery{limit: maxLimit}))
 	}
+}
+
+// parseRoleChange reads the role id of the path and the ids of the body
+// of a role grant or revocation.
+func parseRoleChange(r *http.Request) (int, []int64, *apiError) {
+	role, err := parseRoleID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	ids, err := decodeIDs(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return role, ids, nil
+}
+
+// changeRole grants (add) or revokes role for the users or groups
+// (toGroups) that ids name, whose role lists rolesOf finds (nil: unknown,
+// answered with notFound). The caller must be allowed to grant the role;
+// all holders change or none does (the last-holder and last-admin guard);
+// op is logged. Callers hold e.mu.
+func (e *Emulator) changeRole(r *http.Request, role int, ids []int64, add, toGroups bool, rolesOf func(int64) *[]int, notFound *apiError, op int) *apiError {
+	uid := callerID(r)
+	if e.st.users[uid] == nil {
+		return errWrongToken
+	}
+	if !mayGrantRole(e.st.effectiveRoles(uid), role, toGroups) {
+		return errForbidden
+	}
+	var lists []*[]int
+	for _, id := range ids {
+		l := rolesOf(id)
+		if l == nil {
+			return notFound
+		}
+		lists = append(lists, l)
+	}
+	saved := make([][]int, len(lists))
+	for i, l := range lists {
+		saved[i] = slices.Clone(*l)
+	}
+	change := func() {
+		for _, l := range lists {
+			*l = withRole(*l, role, add)
+		}
+	}
+	undo := func() {
+		for i, l := range lists {
+			*l = saved[i]
+		}
+	}
+	if err := e.st.guard(change, undo); err != nil {
+		return err
+	}
+	e.emit(r, op, int64(role), roleTable[role].name)
+	return nil
 }
 
 // withRole returns roles with role added or removed, sorted.
@@ -428,57 +452,27 @@ func (e *Emulator) handleRoleGroups(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, e.roleGroupsJSON(role, q))
 }
 
+// handleChangeRoleGroups grants (add) or revokes a role for groups and
+// answers the role's group list.
 func (e *Emulator) handleChangeRoleGroups(add bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		role, err := parseRoleID(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		ids, err := decodeIDs(r)
+		role, ids, err := parseRoleChange(r)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		uid := callerID(r)
-		if e.st.users[uid] == nil {
-			writeError(w, errWrongToken)
-			return
-		}
-		if !mayGrantRole(e.st.effectiveRoles(uid), role, true) {
-			writeError(w, errForbidden)
-			return
-		}
-		var groups []*group
-		for _, id := range ids {
-			g := e.st.groups[id]
-			if g == nil {
-				writeError(w, errGroupNotFound)
-				return
+		rolesOf := func(id int64) *[]int {
+			if g := e.st.groups[id]; g != nil {
+				return &g.roles
 			}
-			groups = append(groups, g)
+			return nil
 		}
-		saved := make([][]int, len(groups))
-		for i, g := range groups {
-			saved[i] = slices.Clone(g.roles)
-		}
-		change := func() {
-			for _, g := range groups {
-				g.roles = withRole(g.roles, role, add)
-			}
-		}
-		undo := func() {
-			for i, g := range groups {
-				g.roles = saved[i]
-			}
-		}
-		if err := e.st.guard(change, undo); err != nil {
+		if err := e.changeRole(r, role, ids, add, true, rolesOf, errGroupNotFound, pick(add, opRoleGroupsGranted, opRoleGroupsRevoked)); err != nil {
 			writeError(w, err)
 			return
 		}
-		e.emit(r, pick(add, opRoleGroupsGranted, opRoleGroupsRevoked), int64(role), roleTable[role].name)
 		writeJSON(w, http.StatusOK, e.roleGroupsJSON(role, listQuery{limit: maxLimit}))
 	}
 }
