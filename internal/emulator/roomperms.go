@@ -313,37 +313,47 @@ func (e *Emulator) handleGrantRoomUsers(w http.ResponseWriter, r *http.Request) 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (e *Emulator) handleRevokeRoomUsers(w http.ResponseWriter, r *http.Request) {
-	var req roomRevokeRequest
-	if err := decodeJSON(r, &req, false); err != nil {
-		writeError(w, err)
-		return
-	}
-	if len(req.IDs) == 0 {
-		writeError(w, errMandatory)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n, err := e.managedRoom(r, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	users := cloneGrants(n.userPerms)
-	for _, id := range req.IDs {
-		if e.st.users[id] == nil {
-			writeError(w, errUserNotFound)
+// handleRevokeRoomGrants revokes the room grants of the users (or, with
+// groups, the groups) the body names; unknown ids are 404 and nothing
+// changes, and the room must keep an admin.
+func (e *Emulator) handleRevokeRoomGrants(groups bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req roomRevokeRequest
+		if err := decodeJSON(r, &req, false); err != nil {
+			writeError(w, err)
 			return
 		}
-		delete(users, id)
+		if len(req.IDs) == 0 {
+			writeError(w, errMandatory)
+			return
+		}
+		uid := callerID(r)
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		n, err := e.managedRoom(r, uid)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		users, groupGrants := n.userPerms, n.groupPerms
+		target, exists, notFound := &users, func(id int64) bool { return e.st.users[id] != nil }, errUserNotFound
+		if groups {
+			target, exists, notFound = &groupGrants, func(id int64) bool { return e.st.groups[id] != nil }, errGroupNotFound
+		}
+		*target = cloneGrants(*target)
+		for _, id := range req.IDs {
+			if !exists(id) {
+				writeError(w, notFound)
+				return
+			}
+			delete(*target, id)
+		}
+		if err := e.commitGrants(n, users, groupGrants, uid); err != nil {
+			writeError(w, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if err := e.commitGrants(n, users, n.groupPerms, uid); err != nil {
-		writeError(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // roomGroupView is one row of GET /nodes/rooms/{id}/groups.
@@ -465,39 +475,6 @@ func (e *Emulator) handleGrantRoomGroups(w http.ResponseWriter, r *http.Request)
 			acceptance = "autoallow"
 		}
 		st.grantGroup(n, it.ID, *it.Permissions, acceptance)
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (e *Emulator) handleRevokeRoomGroups(w http.ResponseWriter, r *http.Request) {
-	var req roomRevokeRequest
-	if err := decodeJSON(r, &req, false); err != nil {
-		writeError(w, err)
-		return
-	}
-	if len(req.IDs) == 0 {
-		writeError(w, errMandatory)
-		return
-	}
-	uid := callerID(r)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n, err := e.managedRoom(r, uid)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	groups := cloneGrants(n.groupPerms)
-	for _, id := range req.IDs {
-		if e.st.groups[id] == nil {
-			writeError(w, errGroupNotFound)
-			return
-		}
-		delete(groups, id)
-	}
-	if err := e.commitGrants(n, n.userPerms, groups, uid); err != nil {
-		writeError(w, err)
-		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -521,10 +521,10 @@ func (e *Emulator) treeRoutes(r chi.Router) {
 	r.Put("/nodes/rooms/{room_id}/webhooks", j(e.handleSetRoomWebhooks))
 	r.Get("/nodes/rooms/{room_id}/users", j(e.handleRoomUsers))
 	r.Put("/nodes/rooms/{room_id}/users", j(e.handleGrantRoomUsers))
-	r.Delete("/nodes/rooms/{room_id}/users", j(e.handleRevokeRoomUsers))
+	r.Delete("/nodes/rooms/{room_id}/users", j(e.handleRevokeRoomGrants(false)))
 	r.Get("/nodes/rooms/{room_id}/groups", j(e.handleRoomGroups))
 	r.Put("/nodes/rooms/{room_id}/groups", j(e.handleGrantRoomGroups))
-	r.Delete("/nodes/rooms/{room_id}/groups", j(e.handleRevokeRoomGroups))
+	r.Delete("/nodes/rooms/{room_id}/groups", j(e.handleRevokeRoomGrants(true)))
 	r.Get("/nodes/rooms/pending", j(e.handlePendingList))
 	r.Put("/nodes/rooms/pending", j(e.handlePendingUpdate))
 }
